@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# One build for the BPF objects, tcctl (command and tc plugin) and the tests.
+# Quiet unless V=1. Everything lands in build/.
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SBINDIR    ?= $(PREFIX)/sbin
+BPFDIR     ?= $(PREFIX)/lib/tcctl/bpf
+MANDIR     ?= $(PREFIX)/share/man
+# Debian's tc looks for plugins here, whatever PREFIX is.
+TC_LIB_DIR ?= /usr/lib/tc
+
+CC    ?= gcc
+CLANG ?= clang
+PKG_CONFIG ?= pkg-config
+
+BUILD := build
+TOP   := $(abspath .)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all objects tcctl check check-unit check-e2e bench demo deps install uninstall clean
+
+LIBS := libbpf libmnl libelf jansson
+
+# --- BPF objects -------------------------------------------------------------
+# clang -target bpf does not search the multiarch include dir (asm/types.h):
+# ask clang for its system include paths and pass them on explicitly.
+BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Wextra -Werror $(BPF_SYS_INCLUDES)
+
+OBJECTS      := fw
+BPF_OBJS     := $(patsubst %,$(BUILD)/bpf/%.o,$(OBJECTS))
+BPF_HEADERS  := $(wildcard objects/lib/*.h objects/abi/*.h)
+
+objects: $(BPF_OBJS)
+
+$(BUILD)/bpf/%.o: objects/%.c $(BPF_HEADERS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# --- tcctl -------------------------------------------------------------------
+CFLAGS  ?= -O2 -g
+CFLAGS  += -Wall -Wextra -Werror -std=gnu11 -fPIC -Iobjects -Itcctl \
+	   $(shell $(PKG_CONFIG) --cflags $(LIBS))
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(LIBS))
+
+LIB_SRCS := $(filter-out tcctl/main.c tcctl/plugin.c tcctl/objdir.c,$(wildcard tcctl/*.c))
+LIB_OBJS := $(patsubst tcctl/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+TCCTL_HEADERS := $(wildcard tcctl/*.h objects/abi/*.h)
+
+tcctl: $(BUILD)/tcctl $(BUILD)/e_tcctl.so
+
+$(BUILD)/obj/%.o: tcctl/%.c $(TCCTL_HEADERS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# Where tcctl looks for objects when neither 'obj PATH' nor $TCCTL_BPF_DIR says:
+# the build tree for the in-tree binaries, $(BPFDIR) for the installed ones.
+$(BUILD)/obj/objdir-tree.o: tcctl/objdir.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -DTCCTL_BPF_DIR='"$(TOP)/$(BUILD)/bpf"' -c $< -o $@
+
+$(BUILD)/obj/objdir-inst.o: tcctl/objdir.c FORCE
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -DTCCTL_BPF_DIR='"$(BPFDIR)"' -c $< -o $@
+
+$(BUILD)/libtcctl.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tcctl: $(BUILD)/obj/main.o $(BUILD)/obj/objdir-tree.o $(BUILD)/libtcctl.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/e_tcctl.so: $(BUILD)/obj/plugin.o $(BUILD)/obj/objdir-tree.o $(BUILD)/libtcctl.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--version-script=tcctl/plugin.map -o $@ $^ $(LDLIBS)
+
+$(BUILD)/install/tcctl: $(BUILD)/obj/main.o $(BUILD)/obj/objdir-inst.o $(BUILD)/libtcctl.a
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/install/e_tcctl.so: $(BUILD)/obj/plugin.o $(BUILD)/obj/objdir-inst.o $(BUILD)/libtcctl.a
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--version-script=tcctl/plugin.map -o $@ $^ $(LDLIBS)
+
+FORCE:
+
+# --- tests ---------------------------------------------------------------------
+TEST_SRCS := $(wildcard selftests/unit/*.c)
+TEST_BINS := $(patsubst selftests/unit/%.c,$(BUILD)/selftests/%,$(TEST_SRCS))
+
+$(BUILD)/selftests/%: selftests/unit/%.c $(wildcard selftests/unit/*.h) $(TCCTL_HEADERS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+all: objects tcctl $(TEST_BINS)
+.DEFAULT_GOAL := all
+
+deps:
+	$(Q)scripts/deps.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)selftests/run.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)selftests/bench/run.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh
+
+install: all $(BUILD)/install/tcctl $(BUILD)/install/e_tcctl.so
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BPFDIR) $(DESTDIR)$(TC_LIB_DIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/install/tcctl $(DESTDIR)$(SBINDIR)/tcctl
+	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(BPFDIR)/
+	install -m 0644 $(BUILD)/install/e_tcctl.so $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so
+	install -m 0644 docs/tcctl.8 $(DESTDIR)$(MANDIR)/man8/tcctl.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/tcctl $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so \
+	      $(DESTDIR)$(MANDIR)/man8/tcctl.8 $(patsubst $(BUILD)/bpf/%,$(DESTDIR)$(BPFDIR)/%,$(BPF_OBJS))
+	-rmdir $(DESTDIR)$(BPFDIR) $(DESTDIR)$(PREFIX)/lib/tcctl
+
+clean:
+	rm -rf $(BUILD)

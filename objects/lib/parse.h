@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Header parsing shared by the objects: from the Ethernet header, through at
+ * most two VLAN tags (802.1Q, 802.1ad), to the IPv4 or IPv6 header and the
+ * upper-layer protocol behind IPv6 extension headers. Every step is bounds
+ * checked against data_end; the result says what the caller may rely on.
+ */
+#ifndef TCCTL_LIB_PARSE_H
+#define TCCTL_LIB_PARSE_H
+
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_endian.h>
+
+#include "ctx.h"
+
+#define PARSE_MAX_VLANS	  2
+#define PARSE_MAX_EXTHDRS 6
+
+enum parse_result {
+	PARSE_IP,	 /* l3 and l4proto are valid */
+	PARSE_NON_IP,	 /* a well-formed frame that carries no IP */
+	PARSE_MALFORMED, /* truncated, or an IP header that is not one */
+};
+
+struct l3 {
+	void *hdr; /* the IPv4 or IPv6 header */
+	__u16 proto; /* ETH_P_IP or ETH_P_IPV6, host order */
+	__u8 l4proto;
+	__u16 l4off; /* from data to the upper-layer header */
+};
+
+struct vlan_tag {
+	__be16 tci;
+	__be16 proto;
+};
+
+static __always_inline int parse_eth(struct pkt *p, __u16 *proto, void **next)
+{
+	struct ethhdr *eth = p->data;
+	struct vlan_tag *tag;
+	__u16 type;
+	int i;
+
+	if ((void *)(eth + 1) > p->data_end)
+		return PARSE_MALFORMED;
+	type = bpf_ntohs(eth->h_proto);
+	tag = (void *)(eth + 1);
+
+#pragma unroll
+	for (i = 0; i < PARSE_MAX_VLANS; i++) {
+		if (type != ETH_P_8021Q && type != ETH_P_8021AD)
+			break;
+		if ((void *)(tag + 1) > p->data_end)
+			return PARSE_MALFORMED;
+		type = bpf_ntohs(tag->proto);
+		tag++;
+	}
+	*proto = type;
+	*next = tag;
+	return type == ETH_P_IP || type == ETH_P_IPV6 ? PARSE_IP : PARSE_NON_IP;
+}
+
+static __always_inline int parse_ipv4(struct pkt *p, struct iphdr *iph, struct l3 *l3)
+{
+	__u32 hlen;
+
+	if ((void *)(iph + 1) > p->data_end)
+		return PARSE_MALFORMED;
+	hlen = iph->ihl * 4;
+	if (iph->version != 4 || hlen < sizeof(*iph))
+		return PARSE_MALFORMED;
+	if ((void *)iph + hlen > p->data_end)
+		return PARSE_MALFORMED; /* options cut short */
+	l3->l4proto = iph->protocol;
+	l3->l4off = (void *)iph + hlen - p->data;
+	return PARSE_IP;
+}
+
+struct ipv6_opt {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+/*
+ * Walks hop-by-hop, routing, fragment and destination options headers, the
+ * ones IPv4 carries as options or flags. AH and ESP are protocols in both
+ * families, so they end the walk as they end an IPv4 header.
+ */
+static __always_inline int parse_ipv6(struct pkt *p, struct ipv6hdr *ip6h, struct l3 *l3)
+{
+	struct ipv6_opt *opt;
+	__u8 nexthdr, hdr;
+	int i;
+
+	if ((void *)(ip6h + 1) > p->data_end)
+		return PARSE_MALFORMED;
+	if (ip6h->version != 6)
+		return PARSE_MALFORMED;
+	nexthdr = ip6h->nexthdr;
+	opt = (void *)(ip6h + 1);
+
+#pragma unroll
+	for (i = 0; i < PARSE_MAX_EXTHDRS; i++) {
+		if (nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_ROUTING &&
+		    nexthdr != IPPROTO_FRAGMENT && nexthdr != IPPROTO_DSTOPTS) {
+			l3->l4proto = nexthdr;
+			l3->l4off = (void *)opt - p->data;
+			return PARSE_IP;
+		}
+		if ((void *)(opt + 1) > p->data_end)
+			return PARSE_MALFORMED;
+		hdr = nexthdr;
+		nexthdr = opt->nexthdr;
+		/* the fragment header's second byte is reserved: it is always 8 bytes */
+		opt = (void *)opt + (hdr == IPPROTO_FRAGMENT ? 8 : (opt->hdrlen + 1) * 8);
+	}
+	return PARSE_MALFORMED; /* a longer chain than any sane sender builds */
+}
+
+static __always_inline int parse_l3(struct pkt *p, struct l3 *l3)
+{
+	void *next;
+	int ret;
+
+	ret = parse_eth(p, &l3->proto, &next);
+	if (ret != PARSE_IP)
+		return ret;
+	l3->hdr = next;
+	if (l3->proto == ETH_P_IP)
+		return parse_ipv4(p, next, l3);
+	return parse_ipv6(p, next, l3);
+}
+
+#endif /* TCCTL_LIB_PARSE_H */

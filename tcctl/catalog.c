@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The objects tcctl knows by name, and how to find their files. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "obj.h"
+#include "abi/fw.h"
+
+static const struct object_desc objects[] = {
+	{
+		.name = "fw",
+		.file = "fw.o",
+		.xdp_prog = "fw_xdp",
+		.tc_prog = "fw_tc",
+		.xdp_sec = "xdp",
+		.tc_sec = "tc",
+		.tc_prio = 10,
+		.maps = { FW_MAP_VERDICTS, FW_MAP_COUNTERS, FW_MAP_IFACES },
+	},
+};
+
+#define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
+
+const struct object_desc *object_find(const char *name)
+{
+	for (size_t i = 0; i < N_OBJECTS; i++)
+		if (!strcmp(objects[i].name, name))
+			return &objects[i];
+	return NULL;
+}
+
+const struct object_desc *object_by_prog(const char *prog_name)
+{
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		const struct object_desc *o = &objects[i];
+
+		if ((o->xdp_prog && !strcmp(o->xdp_prog, prog_name)) ||
+		    (o->tc_prog && !strcmp(o->tc_prog, prog_name)))
+			return o;
+	}
+	return NULL;
+}
+
+const char *object_names(void)
+{
+	return "fw";
+}
+
+const char *object_dir(void)
+{
+	const char *dir = getenv("TCCTL_BPF_DIR");
+
+	return dir && *dir ? dir : tcctl_bpf_dir;
+}

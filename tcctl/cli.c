@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Global options, the command table, and the mapping of errors to exit codes. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcctl.h"
+#include "netdev.h"
+
+static const char usage_text[] =
+	"Usage: tcctl [ OPTIONS ] COMMAND [ ARGS ]\n"
+	"OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -V[ersion] | -h[elp] }\n"
+	"\n"
+	"  tcctl qdisc { add | del | show } dev DEV\n"
+	"  tcctl attach dev DEV HOOK OBJECT [ obj FILE ] [ prio PRIO ] [ handle HANDLE ]\n"
+	"  tcctl detach dev DEV HOOK [ OBJECT ] [ prio PRIO handle HANDLE ] [ force ]\n"
+	"  tcctl status [ dev DEV ]\n"
+	"  tcctl unpin OBJECT\n"
+	"  tcctl fw proto PROTO { drop | pass } [ table TABLE ]\n"
+	"  tcctl fw show [ table TABLE ]\n"
+	"  tcctl fw counters [ table TABLE ]\n"
+	"  tcctl fw reset [ table TABLE ]\n"
+	"  tcctl fw bind dev DEV { xdp | ingress | egress } table TABLE\n"
+	"  tcctl fw unbind dev DEV { xdp | ingress | egress }\n"
+	"\n"
+	"HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n"
+	"OBJECT := { fw }\n"
+	"PROTO  := { NUMBER | icmp | tcp | udp | icmpv6 | gre | esp | ah | sctp | ... |\n"
+	"            non-ip | malformed }\n"
+	"\n"
+	"Exit status: 0 done, 1 failed (nothing changed), 2 bad arguments.\n"
+	"See tcctl(8).\n";
+
+static int cmd_help(struct tcctl *t, struct args *a)
+{
+	(void)t;
+	(void)a;
+	fputs(usage_text, stdout);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(struct tcctl *t, struct args *a);
+} commands[] = {
+	{ "qdisc", cmd_qdisc },
+	{ "attach", cmd_attach },
+	{ "detach", cmd_detach },
+	{ "status", cmd_status },
+	{ "unpin", cmd_unpin },
+	{ "fw", cmd_fw },
+	{ "help", cmd_help },
+};
+
+static bool is_opt(const char *arg, const char *shrt, const char *lng)
+{
+	return !strcmp(arg, shrt) || !strcmp(arg, lng) || (arg[0] == '-' && !strcmp(arg + 1, lng));
+}
+
+static int exit_code(int ret)
+{
+	if (!ret)
+		return EXIT_OK;
+	return ret == -E_USAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int tcctl_run(int argc, char **argv)
+{
+	struct netns_saved saved = { .fd = -1 };
+	struct args a = { argc, argv };
+	struct tcctl t = {};
+	const char *netns = NULL, *name;
+	int ret;
+
+	while (arg_peek(&a) && arg_peek(&a)[0] == '-') {
+		const char *opt = arg_next(&a);
+
+		if (is_opt(opt, "-j", "-json")) {
+			t.json = true;
+		} else if (is_opt(opt, "-p", "-pretty")) {
+			t.pretty = true;
+		} else if (is_opt(opt, "-n", "-netns")) {
+			ret = arg_value(&a, opt, &netns);
+			if (ret)
+				return exit_code(ret);
+		} else if (is_opt(opt, "-V", "-version")) {
+			printf("tcctl %s\n", TCCTL_VERSION);
+			return EXIT_OK;
+		} else if (is_opt(opt, "-h", "-help")) {
+			return exit_code(cmd_help(&t, &a));
+		} else {
+			return exit_code(usage_err("unknown option \"%s\"", opt));
+		}
+	}
+
+	name = arg_next(&a);
+	if (!name) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name))
+			continue;
+		if (netns) {
+			ret = netns_enter(netns, &saved);
+			if (ret)
+				return exit_code(ret);
+		}
+		ret = commands[i].run(&t, &a);
+		netns_restore(&saved);
+		return exit_code(ret);
+	}
+	return exit_code(usage_err("unknown command \"%s\"", name));
+}

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * attach and detach: load an object's program with its maps pinned and put
+ * it on a device's XDP hook or under its clsact qdisc, the way ip and tc
+ * would, but idempotently and all-or-nothing: attaching again replaces our
+ * own program in place (same prio and handle, or XDP's expected-program
+ * replace), never someone else's, and a failure undoes the qdisc and pins
+ * this command created.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "tcctl.h"
+#include "hook.h"
+#include "netdev.h"
+#include "nl.h"
+#include "obj.h"
+
+struct attach_req {
+	const char *dev;
+	int ifindex;
+	struct hook hook;
+	const struct object_desc *object;
+	const char *file;
+	uint32_t prio;
+	uint32_t handle;
+	bool force;
+};
+
+/* --- tc ------------------------------------------------------------------ */
+
+/* clsact present or created; *created tells the caller what to undo */
+static int clsact_ensure(struct nl *nl, const struct attach_req *r, bool *created)
+{
+	char kind[16];
+	int ret;
+
+	*created = false;
+	ret = nl_qdisc_ingress_kind(nl, r->ifindex, kind, sizeof(kind));
+	if (ret) {
+		err("%s: cannot list qdiscs: %s", r->dev, nl_strerror(nl, ret));
+		return ret;
+	}
+	if (!strcmp(kind, "clsact"))
+		return 0;
+	if (kind[0]) {
+		err("%s has an %s qdisc where clsact goes (tc qdisc del dev %s %s)", r->dev, kind,
+		    r->dev, kind);
+		return -EEXIST;
+	}
+	ret = nl_clsact_add(nl, r->ifindex);
+	if (ret) {
+		err("%s: cannot add clsact qdisc: %s", r->dev, nl_strerror(nl, ret));
+		return ret;
+	}
+	*created = true;
+	return 0;
+}
+
+struct filter_find {
+	uint32_t prio, handle;
+	bool found;
+	struct tc_filter f;
+};
+
+static int filter_find_cb(const struct tc_filter *f, void *data)
+{
+	struct filter_find *ff = data;
+
+	if (f->prio != ff->prio || f->handle != ff->handle)
+		return 0;
+	ff->found = true;
+	ff->f = *f;
+	return 1;
+}
+
+static int filter_at(struct nl *nl, int ifindex, enum tc_dir dir, uint32_t prio, uint32_t handle,
+		     struct filter_find *ff)
+{
+	int ret;
+
+	memset(ff, 0, sizeof(*ff));
+	ff->prio = prio;
+	ff->handle = handle;
+	ret = nl_filter_dump(nl, ifindex, dir, filter_find_cb, ff);
+	return ret < 0 ? ret : 0;
+}
+
+static bool prog_is(uint32_t prog_id, const struct object_desc *o)
+{
+	struct prog_owner owner;
+
+	return prog_id && !prog_identify(prog_id, &owner) && owner.object == o;
+}
+
+static int attach_tc(struct nl *nl, const struct attach_req *r)
+{
+	const char *where = tc_dir_name(r->hook.dir);
+	struct filter_find ff;
+	struct loaded_prog lp;
+	bool created, replace;
+	char name[256], file[PATH_MAX];
+	int ret;
+
+	ret = clsact_ensure(nl, r, &created);
+	if (ret)
+		return ret;
+	ret = filter_at(nl, r->ifindex, r->hook.dir, r->prio, r->handle, &ff);
+	if (ret) {
+		err("%s %s: cannot list filters: %s", r->dev, where, nl_strerror(nl, ret));
+		goto undo_qdisc;
+	}
+	replace = ff.found;
+	if (replace && !r->force && !prog_is(ff.f.prog_id, r->object)) {
+		err("%s %s prio %u handle 0x%x holds another filter (%s %s); choose another prio or add 'force'",
+		    r->dev, where, r->prio, r->handle, ff.f.kind, ff.f.name[0] ? ff.f.name : "-");
+		ret = -EEXIST;
+		goto undo_qdisc;
+	}
+
+	ret = obj_load(r->object, r->file, false, &lp);
+	if (ret)
+		goto undo_qdisc;
+	/* the name tc itself gives: file:[section] */
+	snprintf(file, sizeof(file), "%s", r->file);
+	snprintf(name, sizeof(name), "%s:[%s]", basename(file), r->object->tc_sec);
+	ret = nl_filter_set(nl, r->ifindex, r->hook.dir, r->prio, r->handle, lp.prog_fd, name,
+			    replace);
+	if (ret)
+		err("%s %s: cannot attach %s: %s", r->dev, where, r->object->name,
+		    nl_strerror(nl, ret));
+	obj_release(&lp, ret != 0);
+undo_qdisc:
+	if (ret && created)
+		nl_clsact_del(nl, r->ifindex);
+	return ret;
+}
+
+/* --- XDP ----------------------------------------------------------------- */
+
+static uint32_t xdp_current(const struct link_info *l, uint32_t *mode_flags)
+{
+	if (l->xdp_drv_id) {
+		*mode_flags = XDP_FLAGS_DRV_MODE;
+		return l->xdp_drv_id;
+	}
+	if (l->xdp_skb_id) {
+		*mode_flags = XDP_FLAGS_SKB_MODE;
+		return l->xdp_skb_id;
+	}
+	if (l->xdp_hw_id) {
+		*mode_flags = XDP_FLAGS_HW_MODE;
+		return l->xdp_hw_id;
+	}
+	*mode_flags = 0;
+	return 0;
+}
+
+static const char *mode_flag_name(uint32_t flags)
+{
+	return flags == XDP_FLAGS_SKB_MODE ? "generic" :
+	       flags == XDP_FLAGS_DRV_MODE ? "native" :
+	       flags == XDP_FLAGS_HW_MODE  ? "offload" :
+					     "any";
+}
+
+static int attach_xdp(struct nl *nl, const struct attach_req *r)
+{
+	uint32_t cur_id, cur_mode, mode = r->hook.xdp_mode;
+	struct loaded_prog lp;
+	struct link_info l;
+	int ret, old_fd = -1;
+
+	ret = nl_link_get(nl, r->ifindex, &l);
+	if (ret) {
+		err("%s: %s", r->dev, nl_strerror(nl, ret));
+		return ret;
+	}
+	cur_id = xdp_current(&l, &cur_mode);
+	if (cur_id) {
+		if (!r->force && !prog_is(cur_id, r->object)) {
+			err("%s already runs XDP program id %u, which is not %s; detach it first or add 'force'",
+			    r->dev, cur_id, r->object->name);
+			return -EBUSY;
+		}
+		if (mode && mode != cur_mode) {
+			err("%s runs XDP in %s mode; detach it before attaching in %s mode", r->dev,
+			    mode_flag_name(cur_mode), mode_flag_name(mode));
+			return -EBUSY;
+		}
+		mode = cur_mode;
+		/* replace exactly what we saw, or fail if someone changed it meanwhile */
+		old_fd = bpf_prog_get_fd_by_id(cur_id);
+		if (old_fd < 0) {
+			ret = -errno;
+			err("%s: XDP program id %u: %s", r->dev, cur_id, strerror(-ret));
+			return ret;
+		}
+	}
+
+	ret = obj_load(r->object, r->file, true, &lp);
+	if (ret)
+		goto out;
+	ret = nl_xdp_set(nl, r->ifindex, lp.prog_fd,
+			 mode | (old_fd < 0 ? XDP_FLAGS_UPDATE_IF_NOEXIST : 0), old_fd);
+	if (ret)
+		err("%s xdp: cannot attach %s: %s", r->dev, r->object->name, nl_strerror(nl, ret));
+	obj_release(&lp, ret != 0);
+out:
+	if (old_fd >= 0)
+		close(old_fd);
+	return ret;
+}
+
+/* --- attach -------------------------------------------------------------- */
+
+static int object_arg(struct args *a, const struct object_desc **o)
+{
+	const char *name = arg_next(a);
+
+	*o = name ? object_find(name) : NULL;
+	if (!*o)
+		return usage_err("expected an object (%s)%s%s", object_names(), name ? ", not " : "",
+				 name ? name : "");
+	return 0;
+}
+
+int cmd_attach(struct tcctl *t, struct args *a)
+{
+	char path[PATH_MAX];
+	struct attach_req r = { .handle = 1 };
+	bool prio_set = false;
+	struct nl nl;
+	int ret;
+
+	(void)t;
+	ret = arg_dev(a, &r.ifindex, &r.dev) ?: arg_hook(a, &r.hook, true) ?:
+						 object_arg(a, &r.object);
+	if (ret)
+		return ret;
+	while (!ret && arg_peek(a)) {
+		if (arg_is(a, "obj"))
+			ret = arg_value(a, "obj", &r.file);
+		else if (arg_is(a, "prio"))
+			ret = arg_u32(a, "prio", 0xffff, &r.prio), prio_set = true;
+		else if (arg_is(a, "handle"))
+			ret = arg_u32(a, "handle", UINT32_MAX, &r.handle);
+		else if (arg_is(a, "force"))
+			r.force = true;
+		else
+			ret = arg_end(a);
+	}
+	if (ret)
+		return ret;
+	if (r.hook.type == HOOK_TC && ((prio_set && !r.prio) || !r.handle))
+		return usage_err("prio and handle must not be 0: tc would pick them anew on every attach");
+	if (!prio_set)
+		r.prio = r.object->tc_prio;
+	if (!r.file) {
+		snprintf(path, sizeof(path), "%s/%s", object_dir(), r.object->file);
+		r.file = path;
+	}
+
+	ret = nl_open(&nl);
+	if (ret) {
+		err("netlink: %s", strerror(-ret));
+		return ret;
+	}
+	ret = r.hook.type == HOOK_XDP ? attach_xdp(&nl, &r) : attach_tc(&nl, &r);
+	nl_close(&nl);
+	return ret;
+}
+
+/* --- detach -------------------------------------------------------------- */
+
+struct detach_tc {
+	struct nl *nl;
+	const struct object_desc *object; /* NULL: any of ours */
+	uint32_t prio, handle;		   /* 0: by owner, not by position */
+	struct tc_filter victims[64];
+	int n;
+};
+
+static int detach_pick_cb(const struct tc_filter *f, void *data)
+{
+	struct detach_tc *d = data;
+	struct prog_owner owner;
+
+	if (d->prio) {
+		if (f->prio != d->prio || f->handle != d->handle)
+			return 0;
+	} else {
+		if (!f->prog_id || prog_identify(f->prog_id, &owner) || !owner.object)
+			return 0;
+		if (d->object && owner.object != d->object)
+			return 0;
+	}
+	if (d->n < (int)(sizeof(d->victims) / sizeof(d->victims[0])))
+		d->victims[d->n++] = *f;
+	return 0;
+}
+
+static int detach_tc(struct nl *nl, const char *dev, int ifindex, enum tc_dir dir,
+		     struct detach_tc *d)
+{
+	char kind[16];
+	int ret;
+
+	ret = nl_qdisc_ingress_kind(nl, ifindex, kind, sizeof(kind));
+	if (ret || !kind[0])
+		return ret; /* no qdisc, no filters: already detached */
+	ret = nl_filter_dump(nl, ifindex, dir, detach_pick_cb, d);
+	if (ret < 0) {
+		err("%s %s: cannot list filters: %s", dev, tc_dir_name(dir), nl_strerror(nl, ret));
+		return ret;
+	}
+	for (int i = 0; i < d->n; i++) {
+		ret = nl_filter_del(nl, ifindex, dir, d->victims[i].prio, d->victims[i].handle);
+		if (ret && ret != -ENOENT) {
+			err("%s %s: cannot delete prio %u handle 0x%x: %s", dev, tc_dir_name(dir),
+			    d->victims[i].prio, d->victims[i].handle, nl_strerror(nl, ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int detach_xdp(struct nl *nl, const char *dev, int ifindex,
+		      const struct object_desc *object, bool force)
+{
+	struct prog_owner owner;
+	struct link_info l;
+	uint32_t id, mode;
+	int ret;
+
+	ret = nl_link_get(nl, ifindex, &l);
+	if (ret) {
+		err("%s: %s", dev, nl_strerror(nl, ret));
+		return ret;
+	}
+	id = xdp_current(&l, &mode);
+	if (!id)
+		return 0;
+	if (!force && (prog_identify(id, &owner) || !owner.object ||
+		       (object && owner.object != object))) {
+		err("%s runs XDP program id %u (%s), which is not %s; add 'force' to detach it", dev,
+		    id, owner.prog_name[0] ? owner.prog_name : "?", object ? object->name : "tcctl's");
+		return -EBUSY;
+	}
+	/* in the mode it runs in: "xdp off" alone leaves a generic program */
+	ret = nl_xdp_set(nl, ifindex, -1, mode, -1);
+	if (ret)
+		err("%s xdp: cannot detach: %s", dev, nl_strerror(nl, ret));
+	return ret;
+}
+
+int cmd_detach(struct tcctl *t, struct args *a)
+{
+	struct detach_tc d = {};
+	const struct object_desc *object = NULL;
+	struct hook hook;
+	const char *dev;
+	bool force = false;
+	int ifindex, ret;
+	struct nl nl;
+
+	(void)t;
+	ret = arg_dev(a, &ifindex, &dev) ?: arg_hook(a, &hook, false);
+	if (ret)
+		return ret;
+	if (arg_peek(a) && object_find(arg_peek(a)))
+		object = object_find(arg_next(a));
+	while (!ret && arg_peek(a)) {
+		if (arg_is(a, "prio"))
+			ret = arg_u32(a, "prio", 0xffff, &d.prio);
+		else if (arg_is(a, "handle"))
+			ret = arg_u32(a, "handle", UINT32_MAX, &d.handle);
+		else if (arg_is(a, "force"))
+			force = true;
+		else
+			ret = arg_end(a);
+	}
+	if (ret)
+		return ret;
+	if (hook.type == HOOK_TC && (!d.prio != !d.handle))
+		return usage_err("give prio and handle together, or neither");
+
+	ret = nl_open(&nl);
+	if (ret) {
+		err("netlink: %s", strerror(-ret));
+		return ret;
+	}
+	d.object = object;
+	if (hook.type == HOOK_XDP)
+		ret = detach_xdp(&nl, dev, ifindex, object, force);
+	else
+		ret = detach_tc(&nl, dev, ifindex, hook.dir, &d);
+	nl_close(&nl);
+	return ret;
+}
+
+/* --- unpin --------------------------------------------------------------- */
+
+/* Removes an object's pinned maps: its configuration and counters go with them. */
+int cmd_unpin(struct tcctl *t, struct args *a)
+{
+	const struct object_desc *o;
+	char path[PATH_MAX];
+	int ret;
+
+	(void)t;
+	ret = object_arg(a, &o) ?: arg_end(a) ?: bpffs_check();
+	if (ret)
+		return ret;
+	for (int i = 0; i < OBJ_MAX_MAPS && o->maps[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", PIN_DIR, o->maps[i]);
+		if (unlink(path) && errno != ENOENT) {
+			ret = -errno;
+			err("cannot remove %s: %s", path, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}

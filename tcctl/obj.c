@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Loading objects with libbpf, their pins in bpffs, and who owns a program. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "tcctl.h"
+#include "obj.h"
+
+/*
+ * libbpf explains a failure in its log and returns a bare errno. We keep
+ * the first warning of a load (a pin "parameter mismatch", the program the
+ * verifier refused) for our one-line error, and show the whole log only
+ * with TCCTL_DEBUG set.
+ */
+static char libbpf_first_warn[256];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static bool debug_checked, debug;
+	char *nl;
+
+	if (!debug_checked) {
+		debug = getenv("TCCTL_DEBUG") != NULL;
+		debug_checked = true;
+	}
+	if (debug)
+		return vfprintf(stderr, fmt, ap);
+	if (level != LIBBPF_WARN || libbpf_first_warn[0])
+		return 0;
+	vsnprintf(libbpf_first_warn, sizeof(libbpf_first_warn), fmt, ap);
+	nl = strchr(libbpf_first_warn, '\n');
+	if (nl)
+		*nl = '\0';
+	return 0;
+}
+
+static const char *load_error(int ret)
+{
+	static char msg[320];
+	const char *w = libbpf_first_warn;
+
+	if (!strncmp(w, "libbpf: ", 8))
+		w += 8;
+	snprintf(msg, sizeof(msg), "%s%s%s", strerror(-ret), *w ? ": " : "", w);
+	return msg;
+}
+
+int bpffs_check(void)
+{
+	struct statfs st;
+
+	if (statfs(BPFFS_ROOT, &st) || st.f_type != BPF_FS_MAGIC) {
+		err("bpffs is not mounted at %s (mount -t bpf bpf %s)", BPFFS_ROOT, BPFFS_ROOT);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int mkdir_once(const char *path)
+{
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		err("cannot create %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* the layout iproute2 makes: tc/globals, with xdp and ip as links to tc */
+int pin_dir_prepare(void)
+{
+	static const char *const links[] = { BPFFS_ROOT "/xdp", BPFFS_ROOT "/ip" };
+	struct stat st;
+	int ret;
+
+	ret = bpffs_check() ?: mkdir_once(BPFFS_ROOT "/tc") ?: mkdir_once(PIN_DIR);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < 2; i++) {
+		/* a real xdp/ directory (libxdp made it) is left alone */
+		if (lstat(links[i], &st) && errno == ENOENT &&
+		    symlink(BPFFS_ROOT "/tc/", links[i]) && errno != EEXIST) {
+			err("cannot create %s: %s", links[i], strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+int pinned_map_open(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	ret = bpffs_check();
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/%s", PIN_DIR, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		ret = -errno;
+		if (ret == -ENOENT)
+			err("%s does not exist: the object is not loaded (tcctl attach, or tc/ip with obj)",
+			    path);
+		else
+			err("cannot open %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	return fd;
+}
+
+int pinned_map_open_checked(const char *name, uint32_t key_size, uint32_t value_size,
+			    uint32_t max_entries)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd, ret;
+
+	fd = pinned_map_open(name);
+	if (fd < 0)
+		return fd;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		ret = -errno;
+		err("%s/%s: %s", PIN_DIR, name, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	if (info.key_size != key_size || info.value_size != value_size ||
+	    info.max_entries != max_entries) {
+		err("%s/%s has key %u, value %u, %u entries where this tcctl expects %u, %u, %u: another version of the object pinned it",
+		    PIN_DIR, name, info.key_size, info.value_size, info.max_entries, key_size,
+		    value_size, max_entries);
+		close(fd);
+		return -EPROTO;
+	}
+	return fd;
+}
+
+static bool path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int obj_load(const struct object_desc *o, const char *path, bool xdp, struct loaded_prog *lp)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = PIN_DIR);
+	const char *want = xdp ? o->xdp_prog : o->tc_prog;
+	bool existed[OBJ_MAX_MAPS] = {};
+	struct bpf_program *prog, *p;
+	struct bpf_map *map;
+	int ret, i;
+
+	memset(lp, 0, sizeof(*lp));
+	lp->prog_fd = -1;
+	snprintf(lp->path, sizeof(lp->path), "%s", path);
+	if (!want) {
+		err("%s has no %s program", o->name, xdp ? "XDP" : "tc");
+		return -EOPNOTSUPP;
+	}
+	if (access(path, R_OK)) {
+		ret = -errno;
+		err("object file %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = pin_dir_prepare();
+	if (ret)
+		return ret;
+
+	libbpf_set_print(libbpf_print);
+	libbpf_first_warn[0] = '\0';
+	lp->obj = bpf_object__open_file(path, &opts);
+	ret = libbpf_get_error(lp->obj);
+	if (ret) {
+		lp->obj = NULL;
+		err("cannot open %s: %s", path, load_error(ret));
+		return ret;
+	}
+	prog = bpf_object__find_program_by_name(lp->obj, want);
+	if (!prog) {
+		err("%s has no program %s: is it %s?", path, want, o->file);
+		ret = -ENOENT;
+		goto fail;
+	}
+	bpf_object__for_each_program(p, lp->obj)
+		bpf_program__set_autoload(p, p == prog);
+
+	i = 0;
+	bpf_object__for_each_map(map, lp->obj) {
+		const char *pin = bpf_map__pin_path(map);
+
+		if (i < OBJ_MAX_MAPS)
+			existed[i++] = !pin || path_exists(pin);
+	}
+	ret = bpf_object__load(lp->obj);
+	if (ret) {
+		err("cannot load %s (%s): %s", path, want, load_error(ret));
+		goto fail;
+	}
+	i = 0;
+	bpf_object__for_each_map(map, lp->obj) {
+		if (i < OBJ_MAX_MAPS && !existed[i++] && bpf_map__is_pinned(map))
+			snprintf(lp->new_pins[lp->n_new_pins++], sizeof(lp->new_pins[0]), "%s",
+				 bpf_map__pin_path(map));
+	}
+	lp->prog_fd = bpf_program__fd(prog);
+	return 0;
+fail:
+	bpf_object__close(lp->obj);
+	lp->obj = NULL;
+	return ret;
+}
+
+void obj_release(struct loaded_prog *lp, bool undo_pins)
+{
+	if (undo_pins)
+		for (int i = 0; i < lp->n_new_pins; i++)
+			unlink(lp->new_pins[i]);
+	bpf_object__close(lp->obj);
+	lp->obj = NULL;
+	lp->prog_fd = -1;
+}
+
+static uint32_t pinned_map_id(const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", PIN_DIR, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.id = 0;
+	close(fd);
+	return info.id;
+}
+
+int prog_identify(uint32_t prog_id, struct prog_owner *owner)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	uint32_t map_ids[OBJ_MAX_MAPS * 2];
+	uint32_t pinned;
+	int fd, ret = 0;
+
+	memset(owner, 0, sizeof(*owner));
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return -errno;
+	info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
+	info.map_ids = (uintptr_t)map_ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		ret = -errno;
+		goto out;
+	}
+	snprintf(owner->prog_name, sizeof(owner->prog_name), "%s", info.name);
+	owner->object = object_by_prog(owner->prog_name);
+	if (!owner->object)
+		goto out;
+	pinned = pinned_map_id(owner->object->maps[0]);
+	for (__u32 i = 0; pinned && i < info.nr_map_ids && i < OBJ_MAX_MAPS * 2; i++)
+		if (map_ids[i] == pinned)
+			owner->maps_pinned = true;
+out:
+	close(fd);
+	return ret;
+}

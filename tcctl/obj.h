@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The object layer, over libbpf: the catalogue of our objects, where their
+ * files are, loading one program of an object with its maps pinned where
+ * iproute2 pins them, opening pinned maps, and telling whether a program
+ * the kernel runs is one of ours.
+ */
+#ifndef TCCTL_OBJ_H
+#define TCCTL_OBJ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <limits.h>
+
+/* iproute2's pin directory for maps with LIBBPF_PIN_BY_NAME: one state for all loaders */
+#define BPFFS_ROOT "/sys/fs/bpf"
+#define PIN_DIR	   BPFFS_ROOT "/tc/globals"
+
+#define OBJ_MAX_MAPS 8
+
+struct object_desc {
+	const char *name;     /* as on the command line: "fw" */
+	const char *file;     /* in the object directory: "fw.o" */
+	const char *xdp_prog; /* the programs' function names, which the kernel keeps */
+	const char *tc_prog;
+	const char *xdp_sec; /* and their sections, as given to tc and ip */
+	const char *tc_sec;
+	uint32_t tc_prio; /* default tc filter priority */
+	const char *maps[OBJ_MAX_MAPS];
+};
+
+const struct object_desc *object_find(const char *name);
+const struct object_desc *object_by_prog(const char *prog_name);
+const char *object_names(void);
+
+/* where objects are looked for: $TCCTL_BPF_DIR, else the dir built in (objdir.c) */
+const char *object_dir(void);
+extern const char tcctl_bpf_dir[];
+
+/* bpffs */
+int bpffs_check(void);
+int pin_dir_prepare(void);
+int pinned_map_open(const char *name);
+/* refuses a pinned map whose layout is not the one this tcctl was built for */
+int pinned_map_open_checked(const char *name, uint32_t key_size, uint32_t value_size,
+			    uint32_t max_entries);
+
+struct loaded_prog {
+	struct bpf_object *obj;
+	int prog_fd;
+	char path[PATH_MAX];
+	/* pins this load created, to remove if what follows fails */
+	char new_pins[OBJ_MAX_MAPS][64];
+	int n_new_pins;
+};
+
+int obj_load(const struct object_desc *o, const char *path, bool xdp, struct loaded_prog *lp);
+void obj_release(struct loaded_prog *lp, bool undo_pins);
+
+/* the catalogue object a running program belongs to, NULL if not ours */
+struct prog_owner {
+	const struct object_desc *object;
+	char prog_name[16];
+	bool maps_pinned; /* it uses the maps pinned in PIN_DIR */
+};
+
+int prog_identify(uint32_t prog_id, struct prog_owner *owner);
+
+#endif /* TCCTL_OBJ_H */
