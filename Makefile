@@ -108,7 +108,15 @@ $(BUILD)/selftests/%: selftests/unit/%.c $(wildcard selftests/unit/*.h) $(TCCTL_
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
 
-all: objects tcctl $(TEST_BINS)
+# BPF programs the tests load beside ours
+TEST_PROGS := $(patsubst selftests/progs/%.c,$(BUILD)/selftests/progs/%.o,$(wildcard selftests/progs/*.c))
+
+$(BUILD)/selftests/progs/%.o: selftests/progs/%.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+all: objects tcctl $(TEST_BINS) $(TEST_PROGS)
 .DEFAULT_GOAL := all
 
 deps:

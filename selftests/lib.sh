@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the shell tests: result lines, random namespaces on veth pairs,
+# and cleanup that runs however the test ends. Source it; do not set -e.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TCCTL=${TCCTL:-$TOP/build/tcctl}
+BPF_DIR=${BPF_DIR:-$TOP/build/bpf}
+FW_O=$BPF_DIR/fw.o
+PIN_DIR=/sys/fs/bpf/tc/globals
+export TC_LIB_DIR=${TC_LIB_DIR:-$TOP/build}
+
+NETNS_CREATED=()
+ret=0
+
+# TEST: name [ OK ] / [FAIL], one line per test, as kernel selftests print
+log_test() {
+	local rc=$1 name=$2
+	if [ "$rc" -eq 0 ]; then
+		printf 'TEST: %-66s [ OK ]\n' "$name"
+	else
+		printf 'TEST: %-66s [FAIL]\n' "$name"
+		ret=1
+	fi
+}
+
+# a check that explains itself when it fails
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		log_test 0 "$name"
+	else
+		printf "    failed: %.200s\n" "$*" >&2
+		log_test 1 "$name"
+	fi
+}
+
+fail_msg() {
+	echo "    $*" >&2
+	return 1
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" == "$3" ] || fail_msg "$1: got '$2', want '$3'"
+}
+
+rand_name() {
+	printf '%s-%s' "$1" "$(tr -dc 'a-z0-9' </dev/urandom | head -c 8)"
+}
+
+netns_new() {
+	local name
+	name=$(rand_name "$1")
+	ip netns add "$name" || return 1
+	ip -n "$name" link set lo up
+	NETNS_CREATED+=("$name")
+	echo "$name"
+}
+
+# in NS: run a command in a namespace without remounting /sys (pins stay visible)
+in_ns() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
+# veth_pair NS_A NS_B: A's v0 (10.11.0.1, fd00::1) faces B's v1 (10.11.0.2, fd00::2)
+veth_pair() {
+	local a=$1 b=$2
+	ip -n "$a" link add name v0 type veth peer name v1 netns "$b" || return 1
+	ip -n "$a" addr add 10.11.0.1/24 dev v0
+	ip -n "$b" addr add 10.11.0.2/24 dev v1
+	ip -n "$a" addr add fd00::1/64 dev v0 nodad
+	ip -n "$b" addr add fd00::2/64 dev v1 nodad
+	ip -n "$a" link set v0 up
+	ip -n "$b" link set v1 up
+}
+
+cleanup() {
+	local ns
+	for ns in "${NETNS_CREATED[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -f "$PIN_DIR"/fw_* 2>/dev/null
+}
+trap cleanup EXIT
+
+# pings that count: COUNT pings from NS to ADDR, prints how many got answers
+ping_count() {
+	local ns=$1 addr=$2 count=$3
+	in_ns "$ns" ping -q -n -c "$count" -i 0.05 -W 1 "$addr" 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+
+# the packets counted for PROTO and VERDICT in table 0 (or TABLE)
+fw_count() {
+	local proto=$1 verdict=$2 table=${3:-0}
+	"$TCCTL" -j fw counters table "$table" |
+		python3 -c 'import json,sys
+rows=json.load(sys.stdin)
+print(sum(r["packets"] for r in rows if r["proto"]==sys.argv[1] and r["verdict"]==sys.argv[2]))' "$proto" "$verdict"
+}
+
+FOREIGN_O=$TOP/build/selftests/progs/foreign.o
+
+# the filters on DEV's DIRECTION in NS, one "prio handle name" line each
+tc_filters() {
+	in_ns "$1" tc filter show dev "$2" "$3" | sed -n 's/.* pref \([0-9]*\) bpf .* handle \(0x[0-9a-f]*\) \([^ ]*\).*/\1 \2 \3/p'
+}
+
+# the state a failed command must leave as it found it
+snapshot() {
+	local ns=$1
+	{
+		"$TCCTL" -n "$ns" -j status
+		ls /sys/fs/bpf/tc/globals 2>/dev/null
+	}
+}
