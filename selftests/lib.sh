@@ -119,3 +119,17 @@ snapshot() {
 		ls /sys/fs/bpf/tc/globals 2>/dev/null
 	}
 }
+
+# expect_error NAME RC MESSAGE NS CMD...: CMD exits RC, prints MESSAGE as its
+# only line on stderr and nothing on stdout, and NS's state is as it was
+expect_error() {
+	local name=$1 want_rc=$2 want_msg=$3 ns=$4 before out errf rc
+	shift 4
+	errf=$(mktemp)
+	before=$(snapshot "$ns")
+	out=$("$@" 2>"$errf")
+	rc=$?
+	check "$name" expect_eq "exit/stderr/stdout" "$rc/$(cat "$errf")/$out" "$want_rc/$want_msg/"
+	check "$name: nothing changed" expect_eq state "$(snapshot "$ns")" "$before"
+	rm -f "$errf"
+}

@@ -12,9 +12,10 @@ static const char usage_text[] =
 	"OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -V[ersion] | -h[elp] }\n"
 	"\n"
 	"  tcctl qdisc { add | del | show } dev DEV\n"
-	"  tcctl attach dev DEV HOOK OBJECT [ obj FILE ] [ prio PRIO ] [ handle HANDLE ]\n"
+	"  tcctl attach dev DEV HOOK OBJECT [ obj FILE ] [ prio PRIO ] [ handle HANDLE ] [ force ]\n"
 	"  tcctl detach dev DEV HOOK [ OBJECT ] [ prio PRIO handle HANDLE ] [ force ]\n"
 	"  tcctl status [ dev DEV ]\n"
+	"  tcctl pin OBJECT [ obj FILE ]\n"
 	"  tcctl unpin OBJECT\n"
 	"  tcctl fw proto PROTO { drop | pass } [ table TABLE ]\n"
 	"  tcctl fw show [ table TABLE ]\n"
@@ -47,6 +48,7 @@ static const struct command {
 	{ "attach", cmd_attach },
 	{ "detach", cmd_detach },
 	{ "status", cmd_status },
+	{ "pin", cmd_pin },
 	{ "unpin", cmd_unpin },
 	{ "fw", cmd_fw },
 	{ "help", cmd_help },

@@ -99,6 +99,20 @@ static bool prog_is(uint32_t prog_id, const struct object_desc *o)
 	return prog_id && !prog_identify(prog_id, &owner) && owner.object == o;
 }
 
+/*
+ * What is attached is already what we would attach: the same object's
+ * program, the same instructions, the same pinned maps. Attaching again
+ * then changes nothing, not even the program id, so runbooks can repeat.
+ */
+static bool already_attached(uint32_t prog_id, const struct object_desc *o, int new_fd)
+{
+	struct prog_owner owner;
+	uint8_t tag[8];
+
+	return prog_id && !prog_identify(prog_id, &owner) && owner.object == o &&
+	       owner.maps_pinned && !prog_tag(new_fd, tag) && !memcmp(tag, owner.tag, sizeof(tag));
+}
+
 static int attach_tc(struct nl *nl, const struct attach_req *r)
 {
 	const char *where = tc_dir_name(r->hook.dir);
@@ -127,6 +141,10 @@ static int attach_tc(struct nl *nl, const struct attach_req *r)
 	ret = obj_load(r->object, r->file, false, &lp);
 	if (ret)
 		goto undo_qdisc;
+	if (replace && already_attached(ff.f.prog_id, r->object, lp.prog_fd)) {
+		obj_release(&lp, false);
+		return 0;
+	}
 	/* the name tc itself gives: file:[section] */
 	snprintf(file, sizeof(file), "%s", r->file);
 	snprintf(name, sizeof(name), "%s:[%s]", basename(file), r->object->tc_sec);
@@ -207,6 +225,10 @@ static int attach_xdp(struct nl *nl, const struct attach_req *r)
 	ret = obj_load(r->object, r->file, true, &lp);
 	if (ret)
 		goto out;
+	if (already_attached(cur_id, r->object, lp.prog_fd)) {
+		obj_release(&lp, false);
+		goto out;
+	}
 	ret = nl_xdp_set(nl, r->ifindex, lp.prog_fd,
 			 mode | (old_fd < 0 ? XDP_FLAGS_UPDATE_IF_NOEXIST : 0), old_fd);
 	if (ret)
@@ -405,7 +427,38 @@ int cmd_detach(struct tcctl *t, struct args *a)
 	return ret;
 }
 
-/* --- unpin --------------------------------------------------------------- */
+/* --- pin and unpin ------------------------------------------------------ */
+
+/*
+ * Creates an object's pinned maps without attaching anything, so that a
+ * runbook can configure it first and attach it second: no moment in which
+ * the program runs with an empty configuration.
+ */
+int cmd_pin(struct tcctl *t, struct args *a)
+{
+	const struct object_desc *o;
+	const char *file = NULL;
+	char path[PATH_MAX];
+	struct loaded_prog lp;
+	int ret;
+
+	(void)t;
+	ret = object_arg(a, &o);
+	if (!ret && arg_is(a, "obj"))
+		ret = arg_value(a, "obj", &file);
+	ret = ret ?: arg_end(a);
+	if (ret)
+		return ret;
+	if (!file) {
+		snprintf(path, sizeof(path), "%s/%s", object_dir(), o->file);
+		file = path;
+	}
+	ret = obj_load(o, file, !o->tc_prog, &lp);
+	if (ret)
+		return ret;
+	obj_release(&lp, false);
+	return 0;
+}
 
 /* Removes an object's pinned maps: its configuration and counters go with them. */
 int cmd_unpin(struct tcctl *t, struct args *a)

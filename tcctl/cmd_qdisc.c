@@ -56,8 +56,11 @@ int cmd_qdisc(struct tcctl *t, struct args *a)
 			err("%s: cannot add clsact qdisc: %s", dev, nl_strerror(&nl, ret));
 		break;
 	case DEL:
-		if (!kind[0])
+		if (!kind[0]) {
+			err("%s has no clsact qdisc", dev);
+			ret = -ENOENT;
 			break;
+		}
 		if (strcmp(kind, "clsact")) {
 			err("%s has an %s qdisc, not clsact: left alone", dev, kind);
 			ret = -EINVAL;

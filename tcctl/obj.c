@@ -266,6 +266,7 @@ int prog_identify(uint32_t prog_id, struct prog_owner *owner)
 		goto out;
 	}
 	snprintf(owner->prog_name, sizeof(owner->prog_name), "%s", info.name);
+	memcpy(owner->tag, info.tag, sizeof(owner->tag));
 	owner->object = object_by_prog(owner->prog_name);
 	if (!owner->object)
 		goto out;
@@ -276,4 +277,15 @@ int prog_identify(uint32_t prog_id, struct prog_owner *owner)
 out:
 	close(fd);
 	return ret;
+}
+
+int prog_tag(int prog_fd, uint8_t tag[8])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	memcpy(tag, info.tag, sizeof(info.tag));
+	return 0;
 }

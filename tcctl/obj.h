@@ -61,9 +61,11 @@ void obj_release(struct loaded_prog *lp, bool undo_pins);
 struct prog_owner {
 	const struct object_desc *object;
 	char prog_name[16];
+	uint8_t tag[8];	  /* a hash of the instructions, map fds left out */
 	bool maps_pinned; /* it uses the maps pinned in PIN_DIR */
 };
 
 int prog_identify(uint32_t prog_id, struct prog_owner *owner);
+int prog_tag(int prog_fd, uint8_t tag[8]);
 
 #endif /* TCCTL_OBJ_H */

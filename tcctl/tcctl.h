@@ -63,6 +63,7 @@ int cmd_qdisc(struct tcctl *t, struct args *a);
 int cmd_attach(struct tcctl *t, struct args *a);
 int cmd_detach(struct tcctl *t, struct args *a);
 int cmd_status(struct tcctl *t, struct args *a);
+int cmd_pin(struct tcctl *t, struct args *a);
 int cmd_unpin(struct tcctl *t, struct args *a);
 int cmd_fw(struct tcctl *t, struct args *a);
 

@@ -10,7 +10,10 @@ A=$(netns_new ata) && B=$(netns_new atb) && veth_pair "$A" "$B" || exit 1
 check "attach creates clsact and one fw filter at prio 10 handle 1" \
 	expect_eq filters "$(tc_filters "$B" v1 ingress)" "10 0x1 fw.o:[tc]"
 "$TCCTL" fw proto icmp drop
+id1=$(in_ns "$B" tc filter show dev v1 ingress | sed -n 's/.* id \([0-9]*\) .*/\1/p')
 "$TCCTL" -n "$B" attach dev v1 ingress fw
+id2=$(in_ns "$B" tc filter show dev v1 ingress | sed -n 's/.* id \([0-9]*\) .*/\1/p')
+check "attaching twice keeps the same program" expect_eq id "$id2" "$id1"
 check "attaching twice leaves one attachment" \
 	expect_eq filters "$(tc_filters "$B" v1 ingress)" "10 0x1 fw.o:[tc]"
 check "configuration survives re-attach" expect_eq pings "$(ping_count "$A" 10.11.0.2 3)" 0
@@ -66,7 +69,7 @@ check "detach of nothing succeeds" test $? -eq 0
 id1=$(ip -n "$B" -j link show v1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["xdp"]["prog"]["id"])')
 "$TCCTL" -n "$B" attach dev v1 xdpgeneric fw
 id2=$(ip -n "$B" -j link show v1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["xdp"]["prog"]["id"])')
-check "attaching XDP twice replaces the program (one attachment)" test "$id1" != "$id2"
+check "attaching XDP twice changes nothing, not even the program id" expect_eq id "$id2" "$id1"
 out=$("$TCCTL" -n "$B" attach dev v1 xdpdrv fw 2>&1)
 check "changing the XDP mode in place is refused" expect_eq error "$out" \
 	"tcctl: v1 runs XDP in generic mode; detach it before attaching in native mode"

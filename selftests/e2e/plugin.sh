@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# tc exec tcctl: the plugin e_tcctl.so inside tc, alone, in a tc -batch
+# runbook beside qdisc and filter lines, and under tc -n (which remounts /sys).
+source "$(dirname "$0")/../lib.sh"
+
+A=$(netns_new pla) && B=$(netns_new plb) && veth_pair "$A" "$B" || exit 1
+check "the plugin is built where TC_LIB_DIR points" test -e "$TC_LIB_DIR/e_tcctl.so"
+
+batch=$(mktemp)
+trap 'rm -f "$batch"; cleanup' EXIT
+cat >"$batch" <<EOB
+qdisc add dev v1 clsact
+filter add dev v1 ingress prio 10 handle 1 bpf da obj $FW_O sec tc
+exec tcctl fw proto icmp drop
+exec tcctl fw bind dev v1 ingress table 0
+EOB
+in_ns "$B" tc -batch "$batch"
+check "a tc -batch runbook with qdisc, filter and exec tcctl lines runs" test $? -eq 0
+check "the runbook's exec tcctl drop stops pings" expect_eq pings "$(ping_count "$A" 10.11.0.2 6)" 0
+check "tcctl shows the 6 drops counted by the filter tc loaded" \
+	expect_eq "icmp drop" "$(fw_count icmp drop)" 6
+
+got=$(in_ns "$B" tc exec tcctl -j fw counters)
+check "tc exec tcctl -j prints what tcctl -j prints" expect_eq counters "$got" \
+	"$("$TCCTL" -j fw counters)"
+got=$(tc -n "$B" exec tcctl -j fw counters)
+check "tc -n NS exec tcctl sees the same pinned maps despite the /sys remount" \
+	expect_eq counters "$got" "$("$TCCTL" -j fw counters)"
+tc -n "$B" exec tcctl fw proto icmp pass
+check "tc -n NS exec tcctl changes the live configuration" \
+	expect_eq pings "$(ping_count "$A" 10.11.0.2 3)" 3
+
+got=$(tc -n "$B" exec tcctl -j status dev v1 | python3 -c 'import json,sys
+print([(t["prio"], t.get("object")) for t in json.load(sys.stdin)[0]["tc"]])')
+check "tc -n NS exec tcctl status runs in NS" expect_eq filters "$got" "[(10, 'fw')]"
+
+out=$(in_ns "$B" tc exec tcctl fw proto icmpx drop 2>&1)
+rc=$?
+check "a bad line through tc fails the tc command" test "$rc" -ne 0
+check "... with tcctl's one-line error" expect_eq error "$out" \
+	"tcctl: unknown protocol \"icmpx\": give a name (icmp, tcp, udp, icmpv6, ...), a number from 0 to 255, non-ip or malformed (see 'tcctl help')"
+
+cat >"$batch" <<EOB
+exec tcctl fw proto icmp drop
+exec tcctl fw proto icmpx drop
+exec tcctl fw proto udp drop
+EOB
+in_ns "$B" tc -batch "$batch" 2>/dev/null
+check "tc -batch stops at a failing exec tcctl line" \
+	bash -c "'$TCCTL' fw show table 0 | grep -qx 'table 0: drop icmp'"
+"$TCCTL" fw proto icmp pass
+exit $ret
