@@ -18,6 +18,15 @@ else
 	files=(build/selftests/test_* selftests/cli/*.sh selftests/e2e/*.sh)
 fi
 
+# what the host has before: the tests must leave it exactly so
+host_state() {
+	ip -o link show | sed 's/ state .*//'
+	ip netns list 2>/dev/null
+	ls -R /sys/fs/bpf 2>/dev/null
+	tc qdisc show | grep -v 'qdisc \(noqueue\|pfifo_fast\|mq\|fq_codel\) '
+}
+host_before=$(host_state)
+
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -36,5 +45,13 @@ for f in "${files[@]}"; do
 	fi
 	passed=$((passed + p)) failed=$((failed + x)) skipped=$((skipped + s))
 done
+if [ "$(host_state)" == "$host_before" ]; then
+	echo "TEST: the host's interfaces, namespaces, pins and qdiscs are as before     [ OK ]"
+	passed=$((passed + 1))
+else
+	echo "TEST: the host's interfaces, namespaces, pins and qdiscs are as before     [FAIL]"
+	diff <(echo "$host_before") <(host_state) | head -20
+	failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

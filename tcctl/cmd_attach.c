@@ -267,11 +267,12 @@ int cmd_attach(struct tcctl *t, struct args *a)
 	if (ret)
 		return ret;
 	while (!ret && arg_peek(a)) {
-		if (arg_is(a, "obj"))
+		if (arg_is(a, "obj")) {
 			ret = arg_value(a, "obj", &r.file);
-		else if (arg_is(a, "prio"))
-			ret = arg_u32(a, "prio", 0xffff, &r.prio), prio_set = true;
-		else if (arg_is(a, "handle"))
+		} else if (arg_is(a, "prio")) {
+			ret = arg_u32(a, "prio", 0xffff, &r.prio);
+			prio_set = true;
+		} else if (arg_is(a, "handle"))
 			ret = arg_u32(a, "handle", UINT32_MAX, &r.handle);
 		else if (arg_is(a, "force"))
 			r.force = true;
@@ -410,7 +411,7 @@ int cmd_detach(struct tcctl *t, struct args *a)
 	}
 	if (ret)
 		return ret;
-	if (hook.type == HOOK_TC && (!d.prio != !d.handle))
+	if (hook.type == HOOK_TC && (d.prio == 0) != (d.handle == 0))
 		return usage_err("give prio and handle together, or neither");
 
 	ret = nl_open(&nl);

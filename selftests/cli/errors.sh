@@ -29,6 +29,9 @@ expect_error "an ingress qdisc where clsact goes" 1 \
 in_ns "$N" tc qdisc del dev v0 ingress
 
 "${T[@]}" attach dev v0 ingress fw || exit 1
+expect_error "the kernel's own message (extack) when it refuses" 1 \
+	"tcctl: lo xdp: cannot attach fw: Underlying driver does not support XDP in native mode" \
+	"$N" "${T[@]}" attach dev lo xdpdrv fw
 expect_error "unknown protocol" 2 \
 	'tcctl: unknown protocol "icmpx": give a name (icmp, tcp, udp, icmpv6, ...), a number from 0 to 255, non-ip or malformed (see '"'tcctl help'"')' \
 	"$N" "${T[@]}" fw proto icmpx drop
