@@ -10,8 +10,11 @@
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -92,11 +95,14 @@ static int filter_at(struct nl *nl, int ifindex, enum tc_dir dir, uint32_t prio,
 	return ret < 0 ? ret : 0;
 }
 
-static bool prog_is(uint32_t prog_id, const struct object_desc *o)
+/* a program of this object, or of any of ours when object is NULL */
+static bool owned(uint32_t prog_id, const struct object_desc *object)
 {
 	struct prog_owner owner;
 
-	return prog_id && !prog_identify(prog_id, &owner) && owner.object == o;
+	if (!prog_id || prog_identify(prog_id, &owner) || !owner.object)
+		return false;
+	return !object || owner.object == object;
 }
 
 /*
@@ -131,7 +137,7 @@ static int attach_tc(struct nl *nl, const struct attach_req *r)
 		goto undo_qdisc;
 	}
 	replace = ff.found;
-	if (replace && !r->force && !prog_is(ff.f.prog_id, r->object)) {
+	if (replace && !r->force && !owned(ff.f.prog_id, r->object)) {
 		err("%s %s prio %u handle 0x%x holds another filter (%s %s); choose another prio or add 'force'",
 		    r->dev, where, r->prio, r->handle, ff.f.kind, ff.f.name[0] ? ff.f.name : "-");
 		ret = -EEXIST;
@@ -141,7 +147,9 @@ static int attach_tc(struct nl *nl, const struct attach_req *r)
 	ret = obj_load(r->object, r->file, false, &lp);
 	if (ret)
 		goto undo_qdisc;
-	if (replace && already_attached(ff.f.prog_id, r->object, lp.prog_fd)) {
+	/* a filter without da, or for one protocol only, is not what we attach */
+	if (replace && ff.f.direct_action && ff.f.protocol == htons(ETH_P_ALL) &&
+	    already_attached(ff.f.prog_id, r->object, lp.prog_fd)) {
 		obj_release(&lp, false);
 		return 0;
 	}
@@ -202,7 +210,7 @@ static int attach_xdp(struct nl *nl, const struct attach_req *r)
 	}
 	cur_id = xdp_current(&l, &cur_mode);
 	if (cur_id) {
-		if (!r->force && !prog_is(cur_id, r->object)) {
+		if (!r->force && !owned(cur_id, r->object)) {
 			err("%s already runs XDP program id %u, which is not %s; detach it first or add 'force'",
 			    r->dev, cur_id, r->object->name);
 			return -EBUSY;
@@ -302,116 +310,147 @@ int cmd_attach(struct tcctl *t, struct args *a)
 
 /* --- detach -------------------------------------------------------------- */
 
-struct detach_tc {
-	struct nl *nl;
+struct detach_req {
+	const char *dev;
+	int ifindex;
+	struct hook hook;
 	const struct object_desc *object; /* NULL: any of ours */
-	uint32_t prio, handle;		   /* 0: by owner, not by position */
-	struct tc_filter victims[64];
+	uint32_t prio, handle;		   /* 0: every filter of ours, wherever it is */
+	bool force;
+};
+
+struct detach_pick {
+	const struct detach_req *r;
+	struct tc_filter *victims;
 	int n;
+	int refused; /* a filter at prio/handle that is not ours, without force */
+	char refused_name[16 + 256 + 2];
 };
 
 static int detach_pick_cb(const struct tc_filter *f, void *data)
 {
-	struct detach_tc *d = data;
-	struct prog_owner owner;
+	struct detach_pick *d = data;
+	const struct detach_req *r = d->r;
+	struct tc_filter *grown;
 
-	if (d->prio) {
-		if (f->prio != d->prio || f->handle != d->handle)
-			return 0;
-	} else {
-		if (!f->prog_id || prog_identify(f->prog_id, &owner) || !owner.object)
-			return 0;
-		if (d->object && owner.object != d->object)
-			return 0;
+	if (r->prio && (f->prio != r->prio || f->handle != r->handle))
+		return 0;
+	if (!r->force && !owned(f->prog_id, r->object)) {
+		if (r->prio) {
+			d->refused = 1;
+			snprintf(d->refused_name, sizeof(d->refused_name), "%s %s", f->kind,
+				 f->name[0] ? f->name : "-");
+		}
+		return 0;
 	}
-	if (d->n < (int)(sizeof(d->victims) / sizeof(d->victims[0])))
-		d->victims[d->n++] = *f;
+	grown = realloc(d->victims, (d->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	d->victims = grown;
+	d->victims[d->n++] = *f;
 	return 0;
 }
 
-static int detach_tc(struct nl *nl, const char *dev, int ifindex, enum tc_dir dir,
-		     struct detach_tc *d)
+static int detach_tc(struct nl *nl, const struct detach_req *r)
 {
+	const char *where = tc_dir_name(r->hook.dir);
+	struct detach_pick d = { .r = r };
 	char kind[16];
 	int ret;
 
-	ret = nl_qdisc_ingress_kind(nl, ifindex, kind, sizeof(kind));
-	if (ret || !kind[0])
-		return ret; /* no qdisc, no filters: already detached */
-	ret = nl_filter_dump(nl, ifindex, dir, detach_pick_cb, d);
-	if (ret < 0) {
-		err("%s %s: cannot list filters: %s", dev, tc_dir_name(dir), nl_strerror(nl, ret));
+	ret = nl_qdisc_ingress_kind(nl, r->ifindex, kind, sizeof(kind));
+	if (ret) {
+		err("%s: cannot list qdiscs: %s", r->dev, nl_strerror(nl, ret));
 		return ret;
 	}
-	for (int i = 0; i < d->n; i++) {
-		ret = nl_filter_del(nl, ifindex, dir, d->victims[i].prio, d->victims[i].handle);
-		if (ret && ret != -ENOENT) {
-			err("%s %s: cannot delete prio %u handle 0x%x: %s", dev, tc_dir_name(dir),
-			    d->victims[i].prio, d->victims[i].handle, nl_strerror(nl, ret));
-			return ret;
+	if (!kind[0])
+		return 0; /* no qdisc, no filters: already detached */
+	ret = nl_filter_dump(nl, r->ifindex, r->hook.dir, detach_pick_cb, &d);
+	if (ret < 0) {
+		err("%s %s: cannot list filters: %s", r->dev, where,
+		    ret == -ENOMEM ? strerror(ENOMEM) : nl_strerror(nl, ret));
+		goto out;
+	}
+	if (d.refused) {
+		err("%s %s prio %u handle 0x%x holds a filter that is not %s (%s); add 'force' to remove it",
+		    r->dev, where, r->prio, r->handle, r->object ? r->object->name : "tcctl's",
+		    d.refused_name);
+		ret = -EBUSY;
+		goto out;
+	}
+	for (int i = 0; i < d.n; i++) {
+		ret = nl_filter_del(nl, r->ifindex, r->hook.dir, d.victims[i].prio,
+				    d.victims[i].handle);
+		if (ret == -ENOENT)
+			ret = 0; /* somebody was quicker: gone all the same */
+		if (ret) {
+			err("%s %s: cannot delete prio %u handle 0x%x: %s", r->dev, where,
+			    d.victims[i].prio, d.victims[i].handle, nl_strerror(nl, ret));
+			break;
 		}
 	}
-	return 0;
+out:
+	free(d.victims);
+	return ret;
 }
 
-static int detach_xdp(struct nl *nl, const char *dev, int ifindex,
-		      const struct object_desc *object, bool force)
+static int detach_xdp(struct nl *nl, const struct detach_req *r)
 {
 	struct prog_owner owner;
 	struct link_info l;
 	uint32_t id, mode;
 	int ret;
 
-	ret = nl_link_get(nl, ifindex, &l);
+	ret = nl_link_get(nl, r->ifindex, &l);
 	if (ret) {
-		err("%s: %s", dev, nl_strerror(nl, ret));
+		err("%s: %s", r->dev, nl_strerror(nl, ret));
 		return ret;
 	}
 	id = xdp_current(&l, &mode);
 	if (!id)
 		return 0;
-	if (!force && (prog_identify(id, &owner) || !owner.object ||
-		       (object && owner.object != object))) {
-		err("%s runs XDP program id %u (%s), which is not %s; add 'force' to detach it", dev,
-		    id, owner.prog_name[0] ? owner.prog_name : "?", object ? object->name : "tcctl's");
+	if (!r->force && !owned(id, r->object)) {
+		if (prog_identify(id, &owner))
+			owner.prog_name[0] = '\0';
+		err("%s runs XDP program id %u (%s), which is not %s; add 'force' to detach it",
+		    r->dev, id, owner.prog_name[0] ? owner.prog_name : "?",
+		    r->object ? r->object->name : "tcctl's");
 		return -EBUSY;
 	}
 	/* in the mode it runs in: "xdp off" alone leaves a generic program */
-	ret = nl_xdp_set(nl, ifindex, -1, mode, -1);
+	ret = nl_xdp_set(nl, r->ifindex, -1, mode, -1);
 	if (ret)
-		err("%s xdp: cannot detach: %s", dev, nl_strerror(nl, ret));
+		err("%s xdp: cannot detach: %s", r->dev, nl_strerror(nl, ret));
 	return ret;
 }
 
 int cmd_detach(struct tcctl *t, struct args *a)
 {
-	struct detach_tc d = {};
-	const struct object_desc *object = NULL;
-	struct hook hook;
-	const char *dev;
-	bool force = false;
-	int ifindex, ret;
+	struct detach_req r = {};
 	struct nl nl;
+	int ret;
 
 	(void)t;
-	ret = arg_dev(a, &ifindex, &dev) ?: arg_hook(a, &hook, false);
+	ret = arg_dev(a, &r.ifindex, &r.dev) ?: arg_hook(a, &r.hook, true);
 	if (ret)
 		return ret;
 	if (arg_peek(a) && object_find(arg_peek(a)))
-		object = object_find(arg_next(a));
+		r.object = object_find(arg_next(a));
 	while (!ret && arg_peek(a)) {
 		if (arg_is(a, "prio"))
-			ret = arg_u32(a, "prio", 0xffff, &d.prio);
+			ret = arg_u32(a, "prio", 0xffff, &r.prio);
 		else if (arg_is(a, "handle"))
-			ret = arg_u32(a, "handle", UINT32_MAX, &d.handle);
+			ret = arg_u32(a, "handle", UINT32_MAX, &r.handle);
 		else if (arg_is(a, "force"))
-			force = true;
+			r.force = true;
 		else
 			ret = arg_end(a);
 	}
 	if (ret)
 		return ret;
-	if (hook.type == HOOK_TC && (d.prio == 0) != (d.handle == 0))
+	if (r.hook.type == HOOK_XDP && (r.prio || r.handle))
+		return usage_err("prio and handle are for the ingress and egress hooks");
+	if ((r.prio == 0) != (r.handle == 0))
 		return usage_err("give prio and handle together, or neither");
 
 	ret = nl_open(&nl);
@@ -419,11 +458,7 @@ int cmd_detach(struct tcctl *t, struct args *a)
 		err("netlink: %s", strerror(-ret));
 		return ret;
 	}
-	d.object = object;
-	if (hook.type == HOOK_XDP)
-		ret = detach_xdp(&nl, dev, ifindex, object, force);
-	else
-		ret = detach_tc(&nl, dev, ifindex, hook.dir, &d);
+	ret = r.hook.type == HOOK_XDP ? detach_xdp(&nl, &r) : detach_tc(&nl, &r);
 	nl_close(&nl);
 	return ret;
 }

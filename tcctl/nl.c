@@ -266,6 +266,7 @@ static int filter_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*tcm), tc_attr_cb, tb);
 	f.prio = TC_H_MAJ(tcm->tcm_info) >> 16;
+	f.protocol = TC_H_MIN(tcm->tcm_info);
 	f.handle = tcm->tcm_handle;
 	if (tb[TCA_KIND] && mnl_attr_validate(tb[TCA_KIND], MNL_TYPE_NUL_STRING) == 0)
 		snprintf(f.kind, sizeof(f.kind), "%s", mnl_attr_get_str(tb[TCA_KIND]));

@@ -43,6 +43,7 @@ int nl_clsact_del(struct nl *nl, int ifindex);
 struct tc_filter {
 	uint32_t prio;
 	uint32_t handle;
+	uint16_t protocol; /* network order, ETH_P_ALL for every frame */
 	char kind[16];
 	char name[256]; /* TCA_BPF_NAME */
 	uint32_t prog_id;

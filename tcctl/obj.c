@@ -29,7 +29,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	char *nl;
 
 	if (!debug_checked) {
-		debug = getenv("TCCTL_DEBUG") != NULL;
+		const char *v = getenv("TCCTL_DEBUG");
+
+		debug = v && *v && strcmp(v, "0");
 		debug_checked = true;
 	}
 	if (debug)

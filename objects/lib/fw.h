@@ -21,7 +21,10 @@ static __always_inline __u32 fw_table(const struct pkt *p)
 	struct fw_iface *iface;
 
 	iface = bpf_map_lookup_elem(&fw_ifaces, &key);
-	return iface ? iface->table : 0;
+	/* a table tcctl would refuse (written with bpftool, say) means table 0 */
+	if (!iface || iface->table >= FW_MAX_TABLES)
+		return 0;
+	return iface->table;
 }
 
 static __always_inline __u32 fw_slot(struct pkt *p)

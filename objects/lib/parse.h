@@ -12,6 +12,7 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <stdbool.h>
 #include <bpf/bpf_endian.h>
 
 #include "ctx.h"
@@ -84,10 +85,18 @@ struct ipv6_opt {
 	__u8 hdrlen;
 };
 
+/* the extension headers IPv4 carries as options or flags */
+static __always_inline bool ipv6_is_exthdr(__u8 nexthdr)
+{
+	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
+	       nexthdr == IPPROTO_FRAGMENT || nexthdr == IPPROTO_DSTOPTS;
+}
+
 /*
- * Walks hop-by-hop, routing, fragment and destination options headers, the
- * ones IPv4 carries as options or flags. AH and ESP are protocols in both
- * families, so they end the walk as they end an IPv4 header.
+ * Walks at most PARSE_MAX_EXTHDRS extension headers. AH and ESP are
+ * protocols in both families, so they end the walk as they end an IPv4
+ * header. A header that runs past the frame makes the packet malformed,
+ * like IPv4 options cut short.
  */
 static __always_inline int parse_ipv6(struct pkt *p, struct ipv6hdr *ip6h, struct l3 *l3)
 {
@@ -104,20 +113,22 @@ static __always_inline int parse_ipv6(struct pkt *p, struct ipv6hdr *ip6h, struc
 
 #pragma unroll
 	for (i = 0; i < PARSE_MAX_EXTHDRS; i++) {
-		if (nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_ROUTING &&
-		    nexthdr != IPPROTO_FRAGMENT && nexthdr != IPPROTO_DSTOPTS) {
-			l3->l4proto = nexthdr;
-			l3->l4off = (void *)opt - p->data;
-			return PARSE_IP;
-		}
+		if (!ipv6_is_exthdr(nexthdr))
+			break;
 		if ((void *)(opt + 1) > p->data_end)
 			return PARSE_MALFORMED;
 		hdr = nexthdr;
 		nexthdr = opt->nexthdr;
 		/* the fragment header's second byte is reserved: it is always 8 bytes */
 		opt = (void *)opt + (hdr == IPPROTO_FRAGMENT ? 8 : (opt->hdrlen + 1) * 8);
+		if ((void *)opt > p->data_end)
+			return PARSE_MALFORMED;
 	}
-	return PARSE_MALFORMED; /* a longer chain than any sane sender builds */
+	if (ipv6_is_exthdr(nexthdr))
+		return PARSE_MALFORMED; /* a longer chain than any sane sender builds */
+	l3->l4proto = nexthdr;
+	l3->l4off = (void *)opt - p->data;
+	return PARSE_IP;
 }
 
 static __always_inline int parse_l3(struct pkt *p, struct l3 *l3)

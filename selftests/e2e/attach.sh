@@ -58,6 +58,21 @@ in_ns "$B" tc filter add dev v1 ingress prio 40 handle 1 bpf da obj "$FW_O" sec 
 check "tcctl attach replaces fw loaded by tc in place" \
 	expect_eq filters "$(tc_filters "$B" v1 ingress | grep -c '^40')" 1
 
+# fw without direct-action counts drops but passes the packets: not "already attached"
+in_ns "$B" tc filter add dev v1 ingress prio 50 handle 1 bpf obj "$FW_O" sec tc
+"$TCCTL" -n "$B" attach dev v1 ingress fw prio 50
+check "attach replaces an fw filter that lacks direct-action" \
+	bash -c "nsenter --net=/run/netns/$B tc filter show dev v1 ingress | grep -q 'pref 50 .*fw.o:\[tc\] direct-action'"
+
+# explicit prio and handle: still not someone else's without force
+in_ns "$B" tc filter add dev v1 ingress prio 60 handle 1 bpf da obj "$FOREIGN_O" sec tc
+out=$("$TCCTL" -n "$B" detach dev v1 ingress prio 60 handle 1 2>&1)
+check "detach prio/handle refuses a foreign filter" expect_eq "rc/error" "$?/$out" \
+	"1/tcctl: v1 ingress prio 60 handle 0x1 holds a filter that is not tcctl's (bpf foreign.o:[tc]); add 'force' to remove it"
+"$TCCTL" -n "$B" detach dev v1 ingress prio 60 handle 1 force
+check "detach prio/handle force removes it" \
+	expect_eq filters "$(tc_filters "$B" v1 ingress | grep -c '^60')" 0
+
 "$TCCTL" -n "$B" detach dev v1 ingress
 check "detach without prio removes every fw filter, ours only" \
 	expect_eq filters "$(tc_filters "$B" v1 ingress)" ""

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make install: the installed tcctl finds the installed objects with no flag,
+# the installed plugin works from tc, DESTDIR stages without touching PREFIX.
+source "$(dirname "$0")/../lib.sh"
+
+prefix=$(mktemp -d) stage=$(mktemp -d)
+trap 'rm -rf "$prefix" "$stage"; cleanup' EXIT
+
+make -s -C "$TOP" install PREFIX="$prefix" TC_LIB_DIR="$prefix/lib/tc" >/dev/null
+check "make install PREFIX puts tcctl, objects, plugin and man page in place" \
+	test -x "$prefix/sbin/tcctl" -a -f "$prefix/lib/tcctl/bpf/fw.o" -a \
+	-f "$prefix/lib/tc/e_tcctl.so" -a -f "$prefix/share/man/man8/tcctl.8"
+
+A=$(netns_new ina) && B=$(netns_new inb) && veth_pair "$A" "$B" || exit 1
+env -u TCCTL_BPF_DIR "$prefix/sbin/tcctl" -n "$B" attach dev v1 ingress fw
+check "the installed tcctl attaches the installed fw.o without flags" \
+	bash -c "grep -q fw_tc <<<\"\$('$prefix/sbin/tcctl' -n '$B' status dev v1)\""
+TC_LIB_DIR=$prefix/lib/tc in_ns "$B" tc exec tcctl fw proto icmp drop
+check "the installed plugin configures it from tc" \
+	expect_eq pings "$(ping_count "$A" 10.11.0.2 2)" 0
+check "tc filter add ... obj <installed fw.o> shares the same maps" \
+	bash -c "nsenter --net=/run/netns/$B tc filter add dev v1 ingress prio 11 handle 1 bpf da obj '$prefix/lib/tcctl/bpf/fw.o' sec tc &&
+		'$prefix/sbin/tcctl' -n '$B' -j status dev v1 | grep -q '\"prio\":11,.*\"pinned\":true'"
+
+env -u TC_LIB_DIR make -s -C "$TOP" install DESTDIR="$stage" PREFIX=/usr/local >/dev/null
+check "DESTDIR stages under its root" \
+	test -x "$stage/usr/local/sbin/tcctl" -a -f "$stage/usr/local/lib/tcctl/bpf/fw.o" -a \
+	-f "$stage/usr/lib/tc/e_tcctl.so"
+check "a DESTDIR build still looks for objects in PREFIX" \
+	bash -c "strings '$stage/usr/local/sbin/tcctl' | grep -qx /usr/local/lib/tcctl/bpf"
+check "man -l renders the man page" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man8/tcctl.8' 2>&1 | grep -q 'tcctl'"
+exit $ret
