@@ -15,7 +15,6 @@ CLANG ?= clang
 PKG_CONFIG ?= pkg-config
 
 BUILD := build
-TOP   := $(abspath .)
 
 ifeq ($(V),1)
 Q :=
@@ -70,7 +69,7 @@ $(BUILD)/obj/%.o: tcctl/%.c $(TCCTL_HEADERS)
 $(BUILD)/obj/objdir-tree.o: tcctl/objdir.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -DTCCTL_BPF_DIR='"$(TOP)/$(BUILD)/bpf"' -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -DTCCTL_BPF_DIR='"$(abspath $(BUILD))/bpf"' -c $< -o $@
 
 $(BUILD)/obj/objdir-inst.o: tcctl/objdir.c FORCE
 	$(call msg,CC,$@)

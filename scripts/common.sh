@@ -21,7 +21,9 @@ die() {
 
 require_root() {
 	[ "$(id -u)" -eq 0 ] || die "must run as root"
-	[ -n "$TCCTL" ] && [ -x "$TCCTL" ] || die "tcctl not found (make, or make install)"
+	if [ -z "$TCCTL" ] || [ ! -x "$TCCTL" ]; then
+		die "tcctl not found (make, or make install)"
+	fi
 }
 
 # iproute2 mounts bpffs on demand; tcctl leaves that to the admin, so we do it here

@@ -10,7 +10,7 @@ packages=(
 	# run time: what admins load and inspect objects with
 	iproute2 bpftool util-linux
 	# tests and demo
-	iputils-ping python3 socat tcpdump man-db groff-base
+	iputils-ping python3 socat tcpdump man-db groff-base shellcheck git
 	# benchmarks: the tools an admin would use instead
 	xdp-tools iptables nftables iperf3 linux-perf
 )

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # variables for the tests that source this file
 # SPDX-License-Identifier: GPL-2.0-only
 # Helpers for the shell tests: result lines, random namespaces on veth pairs,
 # and cleanup that runs however the test ends. Source it; do not set -e.

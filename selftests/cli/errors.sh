@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Bad input: one clear line on stderr, the documented exit code, nothing on
 # stdout and nothing changed.
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 N=$(netns_new cli) || exit 1
@@ -83,4 +84,4 @@ for cmd in "status" "qdisc show dev v0" "fw show" "fw counters"; do
 	check "-j $cmd prints valid JSON" \
 		bash -c "'$TCCTL' -n '$N' -j $cmd | python3 -m json.tool >/dev/null"
 done
-exit $ret
+exit "$ret"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # tcctl attach and detach: idempotent, in place, never over someone else's
 # program, all-or-nothing; per-interface tables; egress; mixed with tc.
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 A=$(netns_new ata) && B=$(netns_new atb) && veth_pair "$A" "$B" || exit 1
@@ -111,4 +112,4 @@ rc=$?
 check "attach of a file that is no BPF object fails" expect_eq rc "$rc" 1
 check "... in one line" expect_eq lines "$(printf '%s\n' "$out" | wc -l)" 1
 check "... and leaves no clsact qdisc and no pins" expect_eq state "$(snapshot "$B")" "$before"
-exit $ret
+exit "$ret"

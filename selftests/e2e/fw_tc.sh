@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # fw loaded by plain tc, configured by tcctl, read by tcctl and bpftool:
 # real pings, TCP and UDP between two namespaces over a veth pair.
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 A=$(netns_new fwa) && B=$(netns_new fwb) && veth_pair "$A" "$B" || exit 1
@@ -52,4 +53,4 @@ in_ns "$B" tc filter del dev v1 ingress prio 10 handle 1 bpf
 in_ns "$B" tc qdisc del dev v1 clsact
 check "tc removes the filter and the qdisc" \
 	expect_eq "qdisc" "$("$TCCTL" -n "$B" qdisc show dev v1)" "v1: no clsact qdisc"
-exit $ret
+exit "$ret"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # fw loaded by ip at XDP, in generic and native mode, configured by tcctl.
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 A=$(netns_new xa) && B=$(netns_new xb) && veth_pair "$A" "$B" || exit 1
@@ -30,4 +31,4 @@ done
 # through the xdp -> tc link iproute2 (and tcctl) make
 check "ip's XDP pins and tc's are one directory" test "$(readlink -f /sys/fs/bpf/xdp)" = \
 	"$(readlink -f /sys/fs/bpf/tc)"
-exit $ret
+exit "$ret"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make install: the installed tcctl finds the installed objects with no flag,
 # the installed plugin works from tc, DESTDIR stages without touching PREFIX.
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 prefix=$(mktemp -d) stage=$(mktemp -d)
@@ -30,4 +31,4 @@ check "DESTDIR stages under its root" \
 check "a DESTDIR build still looks for objects in PREFIX" \
 	bash -c "strings '$stage/usr/local/sbin/tcctl' | grep -qx /usr/local/lib/tcctl/bpf"
 check "man -l renders the man page" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man8/tcctl.8' 2>&1 | grep -q 'tcctl'"
-exit $ret
+exit "$ret"

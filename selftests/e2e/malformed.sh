@@ -3,6 +3,7 @@
 # Odd frames on the wire: truncated and invalid IP headers, non-IP and VLAN
 # frames, sent raw over a veth pair. fw counts each where documented, passes
 # them by default (fail-open), and drops them once told to.
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 A=$(netns_new mfa) && B=$(netns_new mfb) && veth_pair "$A" "$B" || exit 1
@@ -73,4 +74,4 @@ for hook in ingress xdpgeneric; do
 	"$TCCTL" fw proto udp pass
 	"$TCCTL" -n "$B" detach dev v1 "$hook" fw
 done
-exit $ret
+exit "$ret"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # tc exec tcctl: the plugin e_tcctl.so inside tc, alone, in a tc -batch
 # runbook beside qdisc and filter lines, and under tc -n (which remounts /sys).
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 A=$(netns_new pla) && B=$(netns_new plb) && veth_pair "$A" "$B" || exit 1
@@ -50,4 +51,4 @@ in_ns "$B" tc -batch "$batch" 2>/dev/null
 check "tc -batch stops at a failing exec tcctl line" \
 	bash -c "'$TCCTL' fw show table 0 | grep -qx 'table 0: drop icmp'"
 "$TCCTL" fw proto icmp pass
-exit $ret
+exit "$ret"

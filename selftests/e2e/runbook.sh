@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The runbooks as an admin runs them: drop a protocol, run it again, tear
 # down, tear down again; and nothing left behind.
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 A=$(netns_new rba) && B=$(netns_new rbb) && veth_pair "$A" "$B" || exit 1
@@ -40,4 +41,4 @@ check "fw-teardown --purge removes fw's pins" bash -c "! ls $PIN_DIR/fw_* 2>/dev
 for ns in "$A" "$B"; do ip netns del "$ns"; done
 NETNS_CREATED=()
 check "nothing left: no namespaces" expect_eq netns "$(ip netns list)" ""
-exit $ret
+exit "$ret"
