@@ -51,13 +51,14 @@ rand_name() {
 	printf '%s-%s' "$1" "$(tr -dc 'a-z0-9' </dev/urandom | head -c 8)"
 }
 
+# netns_new VAR PREFIX: a namespace with a random name, in VAR; not through
+# $(...), whose subshell would lose the record cleanup() works from
 netns_new() {
-	local name
-	name=$(rand_name "$1")
-	ip netns add "$name" || return 1
-	ip -n "$name" link set lo up
-	NETNS_CREATED+=("$name")
-	echo "$name"
+	local -n _ns=$1
+	_ns=$(rand_name "$2")
+	ip netns add "$_ns" || return 1
+	ip -n "$_ns" link set lo up
+	NETNS_CREATED+=("$_ns")
 }
 
 # in NS: run a command in a namespace without remounting /sys (pins stay visible)

@@ -110,7 +110,7 @@ int pinned_map_open(const char *name)
 	if (fd < 0) {
 		ret = -errno;
 		if (ret == -ENOENT)
-			err("%s does not exist: the object is not loaded (tcctl attach, or tc/ip with obj)",
+			err("%s does not exist: load the object first (tcctl pin or attach, or tc/ip with obj)",
 			    path);
 		else
 			err("cannot open %s: %s", path, strerror(-ret));

@@ -5,12 +5,12 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-N=$(netns_new cli) || exit 1
+netns_new N cli || exit 1
 ip -n "$N" link add name v0 type veth peer name v1 && ip -n "$N" link set v0 up || exit 1
 T=("$TCCTL" -n "$N")
 
 expect_error "fw proto before fw is loaded" 1 \
-	"tcctl: /sys/fs/bpf/tc/globals/fw_verdicts does not exist: the object is not loaded (tcctl attach, or tc/ip with obj)" \
+	"tcctl: /sys/fs/bpf/tc/globals/fw_verdicts does not exist: load the object first (tcctl pin or attach, or tc/ip with obj)" \
 	"$N" "${T[@]}" fw proto icmp drop
 expect_error "unknown device" 1 'tcctl: device "nope0" does not exist' \
 	"$N" "${T[@]}" attach dev nope0 ingress fw

@@ -5,7 +5,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-A=$(netns_new ata) && B=$(netns_new atb) && veth_pair "$A" "$B" || exit 1
+netns_new A ata && netns_new B atb && veth_pair "$A" "$B" || exit 1
 
 "$TCCTL" -n "$B" attach dev v1 ingress fw
 check "attach creates clsact and one fw filter at prio 10 handle 1" \

@@ -5,7 +5,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-A=$(netns_new fwa) && B=$(netns_new fwb) && veth_pair "$A" "$B" || exit 1
+netns_new A fwa && netns_new B fwb && veth_pair "$A" "$B" || exit 1
 
 in_ns "$B" tc qdisc add dev v1 clsact &&
 	in_ns "$B" tc filter add dev v1 ingress prio 10 handle 1 bpf da obj "$FW_O" sec tc

@@ -4,7 +4,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-A=$(netns_new xa) && B=$(netns_new xb) && veth_pair "$A" "$B" || exit 1
+netns_new A xa && netns_new B xb && veth_pair "$A" "$B" || exit 1
 
 for mode in xdpgeneric xdpdrv; do
 	"$TCCTL" fw proto icmp pass 2>/dev/null

@@ -13,7 +13,7 @@ check "make install PREFIX puts tcctl, objects, plugin and man page in place" \
 	test -x "$prefix/sbin/tcctl" -a -f "$prefix/lib/tcctl/bpf/fw.o" -a \
 	-f "$prefix/lib/tc/e_tcctl.so" -a -f "$prefix/share/man/man8/tcctl.8"
 
-A=$(netns_new ina) && B=$(netns_new inb) && veth_pair "$A" "$B" || exit 1
+netns_new A ina && netns_new B inb && veth_pair "$A" "$B" || exit 1
 env -u TCCTL_BPF_DIR "$prefix/sbin/tcctl" -n "$B" attach dev v1 ingress fw
 check "the installed tcctl attaches the installed fw.o without flags" \
 	bash -c "grep -q fw_tc <<<\"\$('$prefix/sbin/tcctl' -n '$B' status dev v1)\""

@@ -6,7 +6,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-A=$(netns_new mfa) && B=$(netns_new mfb) && veth_pair "$A" "$B" || exit 1
+netns_new A mfa && netns_new B mfb && veth_pair "$A" "$B" || exit 1
 
 # send_frames KIND COUNT: raw frames from A's v0, built by python's struct
 send_frames() {

@@ -5,7 +5,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-A=$(netns_new pla) && B=$(netns_new plb) && veth_pair "$A" "$B" || exit 1
+netns_new A pla && netns_new B plb && veth_pair "$A" "$B" || exit 1
 check "the plugin is built where TC_LIB_DIR points" test -e "$TC_LIB_DIR/e_tcctl.so"
 
 batch=$(mktemp)

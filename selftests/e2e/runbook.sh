@@ -5,7 +5,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
-A=$(netns_new rba) && B=$(netns_new rbb) && veth_pair "$A" "$B" || exit 1
+netns_new A rba && netns_new B rbb && veth_pair "$A" "$B" || exit 1
 RB=$TOP/scripts
 
 for hook in ingress xdpgeneric; do

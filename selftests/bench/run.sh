@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: checks the tools, builds the bench's helpers into build/bench/
+# (the packet tool and the empty programs that set the floor), then runs
+# bench.sh in a private mount namespace (selftests/sandbox.sh) with its own
+# bpffs and /run/netns. Benchmarks print figures and ratios; they never fail
+# on a figure, only when they cannot measure at all.
+# Usage: selftests/bench/run.sh   (as root, from anywhere; about 2 minutes)
+# Knobs, all optional: BENCH_SECTIONS="cost drop tcp rules" (a subset runs
+# alone), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
+# case and round, 1.5), BENCH_ROUNDS (3), BENCH_TCP_SECONDS (2),
+# BENCH_TCP_ROUNDS (2), BENCH_CPU (the sender's core, 0).
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "needs root (namespaces, bpffs, BPF programs): sudo make bench"
+
+# tool, and the Debian package that has it
+tools=(
+	ip:iproute2 tc:iproute2 bpftool:bpftool xdp-filter:xdp-tools
+	iptables:iptables iptables-restore:iptables nft:nftables iperf3:iperf3
+	nsenter:util-linux unshare:util-linux taskset:util-linux setpriv:util-linux
+	gcc:gcc clang:clang python3:python3 make:make
+)
+for t in "${tools[@]}"; do
+	command -v "${t%%:*}" >/dev/null || die "missing ${t%%:*} (Debian package ${t#*:})"
+done
+
+# fw.o and tcctl, when run by hand rather than through make bench
+make --no-print-directory objects tcctl >/dev/null || die "make objects tcctl failed"
+
+out=build/bench
+mkdir -p "$out" || die "cannot create $out"
+gcc -O2 -g -Wall -Wextra -Werror -o "$out/pktgen" selftests/bench/pktgen.c ||
+	die "cannot build $out/pktgen"
+# clang -target bpf needs the host's include dirs spelled out (as in the Makefile)
+mapfile -t sys_inc < <(clang -v -E - </dev/null 2>&1 |
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter\n\1|p }')
+clang -O2 -g -target bpf -Wall -Wextra -Werror "${sys_inc[@]}" \
+	-c selftests/bench/pass.c -o "$out/pass.o" || die "cannot build $out/pass.o"
+
+exec selftests/sandbox.sh "$top/selftests/bench/bench.sh"
