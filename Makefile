@@ -25,7 +25,7 @@ msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all objects tcctl check check-unit check-e2e bench demo deps install uninstall clean
+.PHONY: all objects tcctl check check-host check-kernel bench demo deps install uninstall clean
 
 LIBS := libbpf libmnl libelf jansson
 
@@ -121,9 +121,19 @@ all: objects tcctl $(TEST_BINS) $(TEST_PROGS)
 deps:
 	$(Q)scripts/deps.sh
 
+# check: the suite on this machine's kernel, then on Debian 12's 6.1 in qemu;
+# check-host and check-kernel run one of the two (T="FILE..." picks tests).
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)selftests/run.sh
+	$(Q)selftests/all.sh
+
+check-host: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)selftests/run.sh $(T)
+
+check-kernel: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)selftests/kernel/check.sh $(T)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -27,31 +27,15 @@ host_state() {
 }
 host_before=$(host_state)
 
-passed=0 failed=0 skipped=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# shellcheck source=selftests/tally.sh
+source selftests/tally.sh
 for f in "${files[@]}"; do
 	[ -e "$f" ] || continue
 	echo "# $f"
-	selftests/sandbox.sh "$f" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	p=$(grep -c '^TEST: .*\[ OK \]$' "$log")
-	x=$(grep -c '^TEST: .*\[FAIL\]$' "$log")
-	s=$(grep -c '^TEST: .*\[SKIP\]' "$log")
-	if [ "$rc" -ne 0 ] && [ "$x" -eq 0 ]; then
-		# a test file that dies before it reports is a failure too
-		echo "TEST: $f exited with $rc                                    [FAIL]"
-		x=1
-	fi
-	passed=$((passed + p)) failed=$((failed + x)) skipped=$((skipped + s))
+	tally_run selftests/sandbox.sh "$f"
 done
-if [ "$(host_state)" == "$host_before" ]; then
-	echo "TEST: the host's interfaces, namespaces, pins and qdiscs are as before     [ OK ]"
-	passed=$((passed + 1))
-else
-	echo "TEST: the host's interfaces, namespaces, pins and qdiscs are as before     [FAIL]"
-	diff <(echo "$host_before") <(host_state) | head -20
-	failed=$((failed + 1))
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+host_after=$(host_state)
+[ "$host_after" == "$host_before" ]
+tally_result $? "the host's interfaces, namespaces, pins and qdiscs are as before"
+[ "$host_after" == "$host_before" ] || diff <(echo "$host_before") <(echo "$host_after") | head -20
+tally_print

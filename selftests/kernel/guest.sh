@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Runs inside the VM (check.sh starts it in the tree's top directory): loads
+# what Debian's kernel builds as modules and the tests need, then runs the
+# same test suite as on the host.
+set -u
+# veth: the tests' links; sch_ingress: clsact; cls_bpf: tc's bpf filter;
+# sch_fq: the default qdisc Debian configures for new devices.
+modules=(veth sch_ingress cls_bpf sch_fq)
+if ! modprobe -a "${modules[@]}"; then
+	printf 'TEST: %-66s [FAIL]\n' "modprobe ${modules[*]}"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+echo "# Linux $(uname -r) in a VM: $(nproc) CPUs, the host's userland"
+exec selftests/run.sh "$@"
