@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"  tcctl fw reset [ table TABLE ]\n"
 	"  tcctl fw bind dev DEV { xdp | ingress | egress } table TABLE\n"
 	"  tcctl fw unbind dev DEV { xdp | ingress | egress }\n"
+	"  tcctl feature [ show | FEATURE... ]\n"
 	"\n"
 	"HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n"
 	"OBJECT := { fw }\n"
@@ -51,6 +52,7 @@ static const struct command {
 	{ "pin", cmd_pin },
 	{ "unpin", cmd_unpin },
 	{ "fw", cmd_fw },
+	{ "feature", cmd_feature },
 	{ "help", cmd_help },
 };
 

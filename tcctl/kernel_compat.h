@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel interfaces newer than the headers tcctl may be built against
+ * (Debian 12's linux-libc-dev is 6.1). The values are the kernel's ABI and
+ * never change; whether the running kernel has them is feature.c's job.
+ */
+#ifndef TCCTL_KERNEL_COMPAT_H
+#define TCCTL_KERNEL_COMPAT_H
+
+/* enum bpf_attach_type, Linux 6.6 */
+#define TCCTL_BPF_TCX_INGRESS 46
+#define TCCTL_BPF_TCX_EGRESS  47
+
+#endif /* TCCTL_KERNEL_COMPAT_H */
