@@ -115,6 +115,14 @@ $(BUILD)/selftests/progs/%.o: selftests/progs/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# fw once more, for another BPF ISA: other instructions, the same programs
+# and maps, as a new release of fw would be; replace tests attach it
+TEST_PROGS += $(BUILD)/selftests/progs/fw-variant.o
+$(BUILD)/selftests/progs/fw-variant.o: objects/fw.c $(BPF_HEADERS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -mcpu=v3 -c $< -o $@
+
 all: objects tcctl $(TEST_BINS) $(TEST_PROGS)
 .DEFAULT_GOAL := all
 

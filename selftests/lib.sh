@@ -25,6 +25,20 @@ log_test() {
 	fi
 }
 
+# not_applicable NAME REASON: a test this kernel cannot run, reported by
+# name and counted as skipped; the only skip there is (tally.sh fails others)
+not_applicable() {
+	printf 'TEST: %-66s [SKIP] not applicable: %s\n' "$1" "$2"
+}
+
+# kernel_has FEATURE: whether tcctl's probe finds it; if not, NA_REASON says
+# what it needs ("tcx (...) needs Linux 6.6 or later; this is Linux 6.1...")
+kernel_has() {
+	NA_REASON=$("$TCCTL" feature "$1" 2>&1) && return 0
+	NA_REASON=${NA_REASON#tcctl: }
+	return 1
+}
+
 # a check that explains itself when it fails
 check() {
 	local name=$1

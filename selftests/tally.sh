@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Adds up test results for the scripts that run whole suites: the
-# "TEST: name [ OK ]/[FAIL]/[SKIP]" lines of one test file, or the closing
-# "N passed, N failed, N skipped" line of a suite; tally_print prints the
-# total as the last line. Source it.
+# Adds up test results for the scripts that run whole suites: the lines
+# "TEST: name [ OK ]", "[FAIL]" and "[SKIP] not applicable: why" of one test
+# file, or the closing "N passed, N failed, N skipped" line of a suite.
+# tally_print prints the total as the last line. Source it.
 
 TALLY_PASSED=0 TALLY_FAILED=0 TALLY_SKIPPED=0
 TALLY_LOG=$(mktemp)
@@ -27,9 +27,14 @@ tally_run() {
 	rc=${PIPESTATUS[0]}
 	p=$(grep -c '^TEST: .*\[ OK \]$' "$TALLY_LOG")
 	x=$(grep -c '^TEST: .*\[FAIL\]$' "$TALLY_LOG")
-	s=$(grep -c '^TEST: .*\[SKIP\]' "$TALLY_LOG")
+	s=$(grep -c '^TEST: .*\[SKIP\] not applicable: ' "$TALLY_LOG")
 	if [ "$rc" -ne 0 ] && [ "$x" -eq 0 ]; then
 		tally_result 1 "$* exited with $rc"
+	fi
+	# a skip is a failure in disguise, unless this kernel cannot run the test
+	if grep -q '^TEST: .*\[SKIP\]' "$TALLY_LOG" &&
+		grep '^TEST: .*\[SKIP\]' "$TALLY_LOG" | grep -qv '\[SKIP\] not applicable: '; then
+		tally_result 1 "$* skipped a test that this kernel could run"
 	fi
 	TALLY_PASSED=$((TALLY_PASSED + p))
 	TALLY_FAILED=$((TALLY_FAILED + x))

@@ -24,6 +24,7 @@
 #include "netdev.h"
 #include "nl.h"
 #include "obj.h"
+#include "tcx.h"
 
 struct attach_req {
 	const char *dev;
@@ -34,6 +35,7 @@ struct attach_req {
 	uint32_t prio;
 	uint32_t handle;
 	bool force;
+	bool tcx; /* a tcx link instead of a clsact filter */
 };
 
 /* --- tc ------------------------------------------------------------------ */
@@ -95,28 +97,55 @@ static int filter_at(struct nl *nl, int ifindex, enum tc_dir dir, uint32_t prio,
 	return ret < 0 ? ret : 0;
 }
 
-/* a program of this object, or of any of ours when object is NULL */
-static bool owned(uint32_t prog_id, const struct object_desc *object)
-{
-	struct prog_owner owner;
+struct object_filter {
+	const struct object_desc *object;
+	struct tc_filter f;
+	bool found;
+};
 
-	if (!prog_id || prog_identify(prog_id, &owner) || !owner.object)
-		return false;
-	return !object || owner.object == object;
+static int object_filter_cb(const struct tc_filter *f, void *data)
+{
+	struct object_filter *of = data;
+
+	if (!prog_owned(f->prog_id, of->object))
+		return 0;
+	of->found = true;
+	of->f = *f;
+	return 1;
 }
 
 /*
- * What is attached is already what we would attach: the same object's
- * program, the same instructions, the same pinned maps. Attaching again
- * then changes nothing, not even the program id, so runbooks can repeat.
+ * One object runs once per hook: as a clsact filter or as a tcx link, not
+ * both, or every packet would be counted and judged twice.
  */
-static bool already_attached(uint32_t prog_id, const struct object_desc *o, int new_fd)
+static int check_not_attached_other_way(struct nl *nl, const struct attach_req *r)
 {
-	struct prog_owner owner;
-	uint8_t tag[8];
+	const char *where = tc_dir_name(r->hook.dir);
+	struct object_filter of = { .object = r->object };
+	char kind[16];
+	int ret;
 
-	return prog_id && !prog_identify(prog_id, &owner) && owner.object == o &&
-	       owner.maps_pinned && !prog_tag(new_fd, tag) && !memcmp(tag, owner.tag, sizeof(tag));
+	if (!r->tcx) {
+		if (prog_owned(tcx_our_prog(r->ifindex, r->hook.dir), r->object)) {
+			err("%s %s runs %s as a tcx link; detach it before attaching a filter",
+			    r->dev, where, r->object->name);
+			return -EEXIST;
+		}
+		return 0;
+	}
+	ret = nl_qdisc_ingress_kind(nl, r->ifindex, kind, sizeof(kind));
+	if (!ret && kind[0])
+		ret = nl_filter_dump(nl, r->ifindex, r->hook.dir, object_filter_cb, &of);
+	if (ret < 0) {
+		err("%s %s: cannot list filters: %s", r->dev, where, nl_strerror(nl, ret));
+		return ret;
+	}
+	if (of.found) {
+		err("%s %s runs %s as a tc filter (prio %u handle 0x%x); detach it before attaching a tcx link",
+		    r->dev, where, r->object->name, of.f.prio, of.f.handle);
+		return -EEXIST;
+	}
+	return 0;
 }
 
 static int attach_tc(struct nl *nl, const struct attach_req *r)
@@ -128,6 +157,11 @@ static int attach_tc(struct nl *nl, const struct attach_req *r)
 	char name[256], file[PATH_MAX];
 	int ret;
 
+	ret = check_not_attached_other_way(nl, r);
+	if (ret)
+		return ret;
+	if (r->tcx)
+		return tcx_attach(r->dev, r->ifindex, r->hook.dir, r->object, r->file);
 	ret = clsact_ensure(nl, r, &created);
 	if (ret)
 		return ret;
@@ -137,7 +171,7 @@ static int attach_tc(struct nl *nl, const struct attach_req *r)
 		goto undo_qdisc;
 	}
 	replace = ff.found;
-	if (replace && !r->force && !owned(ff.f.prog_id, r->object)) {
+	if (replace && !r->force && !prog_owned(ff.f.prog_id, r->object)) {
 		err("%s %s prio %u handle 0x%x holds another filter (%s %s); choose another prio or add 'force'",
 		    r->dev, where, r->prio, r->handle, ff.f.kind, ff.f.name[0] ? ff.f.name : "-");
 		ret = -EEXIST;
@@ -149,7 +183,7 @@ static int attach_tc(struct nl *nl, const struct attach_req *r)
 		goto undo_qdisc;
 	/* a filter without da, or for one protocol only, is not what we attach */
 	if (replace && ff.f.direct_action && ff.f.protocol == htons(ETH_P_ALL) &&
-	    already_attached(ff.f.prog_id, r->object, lp.prog_fd)) {
+	    prog_unchanged(ff.f.prog_id, r->object, lp.prog_fd)) {
 		obj_release(&lp, false);
 		return 0;
 	}
@@ -210,7 +244,7 @@ static int attach_xdp(struct nl *nl, const struct attach_req *r)
 	}
 	cur_id = xdp_current(&l, &cur_mode);
 	if (cur_id) {
-		if (!r->force && !owned(cur_id, r->object)) {
+		if (!r->force && !prog_owned(cur_id, r->object)) {
 			err("%s already runs XDP program id %u, which is not %s; detach it first or add 'force'",
 			    r->dev, cur_id, r->object->name);
 			return -EBUSY;
@@ -233,7 +267,7 @@ static int attach_xdp(struct nl *nl, const struct attach_req *r)
 	ret = obj_load(r->object, r->file, true, &lp);
 	if (ret)
 		goto out;
-	if (already_attached(cur_id, r->object, lp.prog_fd)) {
+	if (prog_unchanged(cur_id, r->object, lp.prog_fd)) {
 		obj_release(&lp, false);
 		goto out;
 	}
@@ -265,7 +299,7 @@ int cmd_attach(struct tcctl *t, struct args *a)
 {
 	char path[PATH_MAX];
 	struct attach_req r = { .handle = 1 };
-	bool prio_set = false;
+	bool prio_set = false, handle_set = false;
 	struct nl nl;
 	int ret;
 
@@ -280,15 +314,23 @@ int cmd_attach(struct tcctl *t, struct args *a)
 		} else if (arg_is(a, "prio")) {
 			ret = arg_u32(a, "prio", 0xffff, &r.prio);
 			prio_set = true;
-		} else if (arg_is(a, "handle"))
+		} else if (arg_is(a, "handle")) {
 			ret = arg_u32(a, "handle", UINT32_MAX, &r.handle);
-		else if (arg_is(a, "force"))
+			handle_set = true;
+		} else if (arg_is(a, "force")) {
 			r.force = true;
-		else
+		} else if (arg_is(a, "tcx")) {
+			r.tcx = true;
+		} else {
 			ret = arg_end(a);
+		}
 	}
 	if (ret)
 		return ret;
+	if (r.tcx && r.hook.type != HOOK_TC)
+		return usage_err("tcx is for the ingress and egress hooks");
+	if (r.tcx && (prio_set || handle_set))
+		return usage_err("a tcx link has no prio or handle");
 	if (r.hook.type == HOOK_TC && ((prio_set && !r.prio) || !r.handle))
 		return usage_err("prio and handle must not be 0: tc would pick them anew on every attach");
 	if (!prio_set)
@@ -335,7 +377,7 @@ static int detach_pick_cb(const struct tc_filter *f, void *data)
 
 	if (r->prio && (f->prio != r->prio || f->handle != r->handle))
 		return 0;
-	if (!r->force && !owned(f->prog_id, r->object)) {
+	if (!r->force && !prog_owned(f->prog_id, r->object)) {
 		if (r->prio) {
 			d->refused = 1;
 			snprintf(d->refused_name, sizeof(d->refused_name), "%s %s", f->kind,
@@ -362,6 +404,12 @@ static int detach_tc(struct nl *nl, const struct detach_req *r)
 	if (ret) {
 		err("%s: cannot list qdiscs: %s", r->dev, nl_strerror(nl, ret));
 		return ret;
+	}
+	/* a tcx link needs no qdisc; detaching by prio and handle means a filter */
+	if (!r->prio) {
+		ret = tcx_detach(r->dev, r->ifindex, r->hook.dir, r->object);
+		if (ret)
+			return ret;
 	}
 	if (!kind[0])
 		return 0; /* no qdisc, no filters: already detached */
@@ -409,7 +457,7 @@ static int detach_xdp(struct nl *nl, const struct detach_req *r)
 	id = xdp_current(&l, &mode);
 	if (!id)
 		return 0;
-	if (!r->force && !owned(id, r->object)) {
+	if (!r->force && !prog_owned(id, r->object)) {
 		if (prog_identify(id, &owner))
 			owner.prog_name[0] = '\0';
 		err("%s runs XDP program id %u (%s), which is not %s; add 'force' to detach it",

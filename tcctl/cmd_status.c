@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * status: every XDP program and clsact filter on every interface of the
- * namespace, ours and others', with the object each of ours belongs to and
- * whether it shares the pinned maps that tcctl configures.
+ * status: every XDP program, tcx program and clsact filter on every
+ * interface of the namespace, ours and others', with the object each of ours
+ * belongs to and whether it shares the pinned maps that tcctl configures.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include "netdev.h"
 #include "nl.h"
 #include "obj.h"
+#include "tcx.h"
 
 struct status {
 	struct nl *nl;
@@ -85,6 +86,38 @@ static int status_link_cb(const struct link_info *l, void *data)
 	return 0;
 }
 
+/* in run order; "link" marks the one tcctl's pinned link holds */
+static int add_tcx(json_t *link)
+{
+	int ifindex = json_integer_value(json_object_get(link, "ifindex"));
+	const char *dev = json_string_value(json_object_get(link, "dev"));
+	json_t *tcx = json_array();
+	uint32_t ids[64], n;
+	int ret;
+
+	json_object_set_new(link, "tcx", tcx);
+	for (int dir = TC_DIR_INGRESS; dir <= TC_DIR_EGRESS; dir++) {
+		uint32_t ours = tcx_our_prog(ifindex, dir);
+
+		n = sizeof(ids) / sizeof(ids[0]);
+		ret = tcx_prog_ids(ifindex, dir, ids, &n);
+		if (ret) {
+			err("%s %s: cannot list tcx programs: %s", dev, tc_dir_name(dir),
+			    strerror(-ret));
+			return ret;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			json_t *e = json_pack("{s:s, s:I, s:b}", "direction", tc_dir_name(dir),
+					      "id", (json_int_t)ids[i], "tcctl_link",
+					      ids[i] == ours);
+
+			add_owner(e, ids[i]);
+			json_array_append_new(tcx, e);
+		}
+	}
+	return 0;
+}
+
 /* filters are dumped after the link dump: netlink allows one dump at a time */
 static int add_filters(struct status *s, json_t *link)
 {
@@ -135,10 +168,10 @@ static void print_status(json_t *doc)
 
 	json_array_foreach(doc, i, link) {
 		json_t *xdp = json_object_get(link, "xdp"), *tc = json_object_get(link, "tc");
-		json_t *qdisc = json_object_get(link, "qdisc");
+		json_t *tcx = json_object_get(link, "tcx"), *qdisc = json_object_get(link, "qdisc");
 
-		if (!json_array_size(xdp) && !json_array_size(tc) && !json_is_string(qdisc) &&
-		    json_array_size(doc) > 1)
+		if (!json_array_size(xdp) && !json_array_size(tc) && !json_array_size(tcx) &&
+		    !json_is_string(qdisc) && json_array_size(doc) > 1)
 			continue;
 		printf("%s (%lld)", json_string_value(json_object_get(link, "dev")),
 		       json_integer_value(json_object_get(link, "ifindex")));
@@ -149,6 +182,14 @@ static void print_status(json_t *doc)
 			printf("    xdp %-7s id %lld", json_string_value(json_object_get(e, "mode")),
 			       json_integer_value(json_object_get(e, "id")));
 			print_owner(e);
+			putchar('\n');
+		}
+		json_array_foreach(tcx, j, e) {
+			printf("    tcx %-7s id %lld", json_string_value(json_object_get(e, "direction")),
+			       json_integer_value(json_object_get(e, "id")));
+			print_owner(e);
+			if (json_is_true(json_object_get(e, "tcctl_link")))
+				printf(" (pinned link)");
 			putchar('\n');
 		}
 		json_array_foreach(tc, j, e) {
@@ -194,7 +235,7 @@ int cmd_status(struct tcctl *t, struct args *a)
 	json_array_foreach(s.links, i, link) {
 		if (ret)
 			break;
-		ret = add_filters(&s, link);
+		ret = add_tcx(link) ?: add_filters(&s, link);
 	}
 	nl_close(&nl);
 	if (ret) {

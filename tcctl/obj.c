@@ -97,6 +97,11 @@ int pin_dir_prepare(void)
 	return 0;
 }
 
+int link_dir_prepare(void)
+{
+	return bpffs_check() ?: mkdir_once(BPFFS_ROOT "/tcctl") ?: mkdir_once(LINK_DIR);
+}
+
 int pinned_map_open(const char *name)
 {
 	char path[PATH_MAX];
@@ -290,4 +295,28 @@ int prog_tag(int prog_fd, uint8_t tag[8])
 		return -errno;
 	memcpy(tag, info.tag, sizeof(info.tag));
 	return 0;
+}
+
+/* a program of this object, or of any of ours when object is NULL */
+bool prog_owned(uint32_t prog_id, const struct object_desc *object)
+{
+	struct prog_owner owner;
+
+	if (!prog_id || prog_identify(prog_id, &owner) || !owner.object)
+		return false;
+	return !object || owner.object == object;
+}
+
+/*
+ * What is attached is already what we would attach: the same object's
+ * program, the same instructions, the same pinned maps. Attaching again
+ * then changes nothing, not even the program id, so runbooks can repeat.
+ */
+bool prog_unchanged(uint32_t prog_id, const struct object_desc *o, int new_fd)
+{
+	struct prog_owner owner;
+	uint8_t tag[8];
+
+	return prog_id && !prog_identify(prog_id, &owner) && owner.object == o &&
+	       owner.maps_pinned && !prog_tag(new_fd, tag) && !memcmp(tag, owner.tag, sizeof(tag));
 }

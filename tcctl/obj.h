@@ -15,6 +15,8 @@
 /* iproute2's pin directory for maps with LIBBPF_PIN_BY_NAME: one state for all loaders */
 #define BPFFS_ROOT "/sys/fs/bpf"
 #define PIN_DIR	   BPFFS_ROOT "/tc/globals"
+/* tcctl's own: the links it attaches live as long as their pins */
+#define LINK_DIR BPFFS_ROOT "/tcctl/links"
 
 #define OBJ_MAX_MAPS 8
 
@@ -40,6 +42,7 @@ extern const char tcctl_bpf_dir[];
 /* bpffs */
 int bpffs_check(void);
 int pin_dir_prepare(void);
+int link_dir_prepare(void);
 int pinned_map_open(const char *name);
 /* refuses a pinned map whose layout is not the one this tcctl was built for */
 int pinned_map_open_checked(const char *name, uint32_t key_size, uint32_t value_size,
@@ -67,5 +70,10 @@ struct prog_owner {
 
 int prog_identify(uint32_t prog_id, struct prog_owner *owner);
 int prog_tag(int prog_fd, uint8_t tag[8]);
+
+/* a program of this object, or of any of ours when object is NULL */
+bool prog_owned(uint32_t prog_id, const struct object_desc *object);
+/* the running program is already what new_fd would attach: leave it be */
+bool prog_unchanged(uint32_t prog_id, const struct object_desc *o, int new_fd);
 
 #endif /* TCCTL_OBJ_H */
