@@ -13,6 +13,7 @@ static const char usage_text[] =
 	"\n"
 	"  tcctl qdisc { add | del | show } dev DEV\n"
 	"  tcctl attach dev DEV HOOK OBJECT [ obj FILE ] [ prio PRIO ] [ handle HANDLE ] [ force ]\n"
+	"               [ tcx ]\n"
 	"  tcctl detach dev DEV HOOK [ OBJECT ] [ prio PRIO handle HANDLE ] [ force ]\n"
 	"  tcctl status [ dev DEV ]\n"
 	"  tcctl pin OBJECT [ obj FILE ]\n"
