@@ -19,7 +19,7 @@ for hook in ingress xdpgeneric; do
 	"$RB/fw-teardown" -n "$B" v1 >/dev/null
 	check "fw-teardown, twice, removes what it added" \
 		expect_eq status "$("$TCCTL" -n "$B" -j status dev v1)" \
-		'[{"dev":"v1","ifindex":2,"xdp":[],"tc":[],"qdisc":null}]'
+		'[{"dev":"v1","ifindex":2,"xdp":[],"tc":[],"tcx":[],"qdisc":null}]'
 done
 "$TCCTL" fw proto icmp pass
 check "after teardown pings flow" expect_eq pings "$(ping_count "$A" 10.11.0.2 2)" 2
@@ -28,7 +28,7 @@ out=$("$RB/fw-drop-proto" -n "$B" v1 icmpx 2>&1)
 check "a bad protocol stops the runbook with tcctl's error" test $? -ne 0
 check "... before it attached anything" \
 	expect_eq status "$("$TCCTL" -n "$B" -j status dev v1)" \
-	'[{"dev":"v1","ifindex":2,"xdp":[],"tc":[],"qdisc":null}]'
+	'[{"dev":"v1","ifindex":2,"xdp":[],"tc":[],"tcx":[],"qdisc":null}]'
 
 in_ns "$B" tc qdisc add dev v1 clsact
 in_ns "$B" tc filter add dev v1 ingress prio 5 handle 1 bpf da obj "$FOREIGN_O" sec tc
