@@ -8,7 +8,7 @@
 #
 # Usage: vmrun.sh [options] [--] COMMAND [ARG...]
 #   -C DIR     working directory inside (default: the current directory, or /
-#              when that is under /tmp, /run or /dev, which are the guest's own)
+#              when that is under /run or /dev, which are the guest's own)
 #   -b         mount bpffs at /sys/fs/bpf first, as systemd does at boot
 #   -t SECS    stop the VM after SECS seconds (default 900): exit 124
 #   -m MB      memory (default 2048)      -s N   vCPUs (default 2)
@@ -64,7 +64,7 @@ done
 command -v qemu-system-x86_64 >/dev/null || fatal "qemu-system-x86_64 is not installed"
 if [ -z "$cwd" ]; then
 	cwd=$PWD
-	case $cwd/ in /tmp/* | /run/* | /dev/*) cwd=/ ;; esac
+	case $cwd/ in /run/* | /dev/*) cwd=/ ;; esac
 fi
 
 ctl=$(mktemp -d /tmp/vmrun.XXXXXX) || exit 125
