@@ -86,7 +86,7 @@ static int status_link_cb(const struct link_info *l, void *data)
 	return 0;
 }
 
-/* in run order; "link" marks the one tcctl's pinned link holds */
+/* in run order; "tcctl_link" marks the program tcctl's pinned link holds */
 static int add_tcx(json_t *link)
 {
 	int ifindex = json_integer_value(json_object_get(link, "ifindex"));

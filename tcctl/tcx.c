@@ -32,9 +32,11 @@ static int pin_path(int ifindex, enum tc_dir dir, char *buf, size_t len)
 /*
  * Our pinned link on the hook and the program it runs: the link's fd, or
  * -ENOENT. A link whose device is gone is detached by the kernel but stays
- * pinned; such a pin is removed here.
+ * pinned; with prune, such a pin is removed (attach and detach may change
+ * things, status may not).
  */
-static int link_open(int ifindex, enum tc_dir dir, char *path, size_t len, uint32_t *prog_id)
+static int link_open(int ifindex, enum tc_dir dir, char *path, size_t len, uint32_t *prog_id,
+		     bool prune)
 {
 	struct bpf_link_info info = {};
 	uint32_t info_len = sizeof(info);
@@ -54,7 +56,8 @@ static int link_open(int ifindex, enum tc_dir dir, char *path, size_t len, uint3
 	/* the 6.1 headers lack info.tcx; its ifindex sits where xdp's does */
 	if (info.xdp.ifindex != (uint32_t)ifindex) {
 		close(fd);
-		unlink(path);
+		if (prune)
+			unlink(path);
 		return -ENOENT;
 	}
 	*prog_id = info.prog_id;
@@ -69,7 +72,7 @@ uint32_t tcx_our_prog(int ifindex, enum tc_dir dir)
 
 	if (!feature_has(FEAT_TCX))
 		return 0;
-	fd = link_open(ifindex, dir, path, sizeof(path), &prog_id);
+	fd = link_open(ifindex, dir, path, sizeof(path), &prog_id, false);
 	if (fd < 0)
 		return 0;
 	close(fd);
@@ -88,7 +91,7 @@ int tcx_attach(const char *dev, int ifindex, enum tc_dir dir, const struct objec
 	ret = feature_require(FEAT_TCX) ?: link_dir_prepare();
 	if (ret)
 		return ret;
-	link_fd = link_open(ifindex, dir, path, sizeof(path), &cur_id);
+	link_fd = link_open(ifindex, dir, path, sizeof(path), &cur_id, true);
 	if (link_fd < 0 && link_fd != -ENOENT) {
 		err("cannot open %s: %s", path, strerror(-link_fd));
 		return link_fd;
@@ -138,7 +141,7 @@ int tcx_detach(const char *dev, int ifindex, enum tc_dir dir, const struct objec
 
 	if (!feature_has(FEAT_TCX))
 		return 0;
-	fd = link_open(ifindex, dir, path, sizeof(path), &prog_id);
+	fd = link_open(ifindex, dir, path, sizeof(path), &prog_id, true);
 	if (fd == -ENOENT)
 		return 0;
 	if (fd < 0) {
