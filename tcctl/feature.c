@@ -110,13 +110,38 @@ static bool prog_loads(enum bpf_prog_type type, int code, __u32 prog_flags)
 	return true;
 }
 
+/* how each feature is probed: most by a program or map type the kernel accepts */
+static const struct {
+	enum { PROBE_PROG_TYPE, PROBE_MAP_TYPE, PROBE_OTHER } kind;
+	int type; /* enum bpf_prog_type or enum bpf_map_type */
+} probes[FEAT_COUNT] = {
+	[FEAT_TC_BPF] = { PROBE_PROG_TYPE, BPF_PROG_TYPE_SCHED_CLS },
+	[FEAT_XDP] = { PROBE_PROG_TYPE, BPF_PROG_TYPE_XDP },
+	[FEAT_SK_MSG] = { PROBE_PROG_TYPE, BPF_PROG_TYPE_SK_MSG },
+	[FEAT_SOCK_OPS] = { PROBE_PROG_TYPE, BPF_PROG_TYPE_SOCK_OPS },
+	[FEAT_CGROUP_DEVICE] = { PROBE_PROG_TYPE, BPF_PROG_TYPE_CGROUP_DEVICE },
+	[FEAT_LPM_TRIE] = { PROBE_MAP_TYPE, BPF_MAP_TYPE_LPM_TRIE },
+	[FEAT_LRU_HASH] = { PROBE_MAP_TYPE, BPF_MAP_TYPE_LRU_HASH },
+	[FEAT_RINGBUF] = { PROBE_MAP_TYPE, BPF_MAP_TYPE_RINGBUF },
+	[FEAT_SOCKHASH] = { PROBE_MAP_TYPE, BPF_MAP_TYPE_SOCKHASH },
+	[FEAT_XDP_FRAGS] = { PROBE_OTHER },
+	[FEAT_XDP_LINK] = { PROBE_OTHER },
+	[FEAT_TCX] = { PROBE_OTHER },
+	[FEAT_BTF] = { PROBE_OTHER },
+	[FEAT_SK_ASSIGN] = { PROBE_OTHER },
+};
+
 static bool probe(enum feature f)
 {
+	switch (probes[f].kind) {
+	case PROBE_PROG_TYPE:
+		return libbpf_probe_bpf_prog_type(probes[f].type, NULL) == 1;
+	case PROBE_MAP_TYPE:
+		return libbpf_probe_bpf_map_type(probes[f].type, NULL) == 1;
+	case PROBE_OTHER:
+		break;
+	}
 	switch (f) {
-	case FEAT_TC_BPF:
-		return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SCHED_CLS, NULL) == 1;
-	case FEAT_XDP:
-		return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_XDP, NULL) == 1;
 	case FEAT_XDP_FRAGS:
 		/* older kernels refuse a flag they do not know */
 		return prog_loads(BPF_PROG_TYPE_XDP, XDP_PASS, BPF_F_XDP_HAS_FRAGS);
@@ -126,27 +151,12 @@ static bool probe(enum feature f)
 		return link_attaches(BPF_PROG_TYPE_SCHED_CLS, 0, TCCTL_BPF_TCX_INGRESS);
 	case FEAT_BTF:
 		return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
-	case FEAT_LPM_TRIE:
-		return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_LPM_TRIE, NULL) == 1;
-	case FEAT_LRU_HASH:
-		return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_LRU_HASH, NULL) == 1;
-	case FEAT_RINGBUF:
-		return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	case FEAT_SK_ASSIGN:
 		return libbpf_probe_bpf_helper(BPF_PROG_TYPE_SCHED_CLS, BPF_FUNC_sk_assign,
 					       NULL) == 1;
-	case FEAT_SOCKHASH:
-		return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_SOCKHASH, NULL) == 1;
-	case FEAT_SK_MSG:
-		return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SK_MSG, NULL) == 1;
-	case FEAT_SOCK_OPS:
-		return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SOCK_OPS, NULL) == 1;
-	case FEAT_CGROUP_DEVICE:
-		return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_DEVICE, NULL) == 1;
-	case FEAT_COUNT:
-		break;
+	default:
+		return false;
 	}
-	return false;
 }
 
 bool feature_has(enum feature f)
