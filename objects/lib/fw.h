@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "parse.h"
 #include "fw_maps.h"
+#include "fw_rules.h"
 
 static __always_inline __u32 fw_table(const struct pkt *p)
 {
@@ -27,13 +28,11 @@ static __always_inline __u32 fw_table(const struct pkt *p)
 	return iface->table;
 }
 
-static __always_inline __u32 fw_slot(struct pkt *p)
+static __always_inline __u32 fw_slot(int parsed, const struct l3 *l3)
 {
-	struct l3 l3;
-
-	switch (parse_l3(p, &l3)) {
+	switch (parsed) {
 	case PARSE_IP:
-		return l3.l4proto;
+		return l3->l4proto;
 	case PARSE_NON_IP:
 		return FW_SLOT_NON_IP;
 	default:
@@ -53,17 +52,40 @@ static __always_inline void fw_count(__u32 table, __u32 slot, __u32 verdict, __u
 	c->bytes += len;
 }
 
+/*
+ * The protocol's verdict first, then the rules, then the table's policy; the
+ * policy spares IPv6 neighbour discovery, as non-IP (ARP) never meets rules
+ * or policy: a default drop must not cut the host off its own link.
+ */
 static __always_inline enum ctx_verdict fw_process(struct pkt *p)
 {
 	__u32 table = fw_table(p);
-	__u32 slot = fw_slot(p);
+	struct l3 l3;
+	int parsed = parse_l3(p, &l3);
+	__u32 slot = fw_slot(parsed, &l3);
 	__u32 idx = fw_verdict_index(table, slot);
-	__u32 verdict = FW_PASS;
+	__u32 verdict = FW_PASS, policy = FW_PASS;
 	__u32 *v;
 
 	v = bpf_map_lookup_elem(&fw_verdicts, &idx);
 	if (v && *v == FW_DROP)
 		verdict = FW_DROP; /* any other value passes: fw fails open */
+	if (verdict == FW_PASS && parsed == PARSE_IP) {
+		struct l4 l4;
+
+		parse_l4(p, &l3, &l4);
+		switch (fw_rules_run(p, &l3, &l4, table, &policy)) {
+		case FW_RULES_DROP:
+			verdict = FW_DROP;
+			break;
+		case FW_RULES_NONE:
+			if (policy == FW_DROP && !fw_is_nd(&l3, &l4))
+				verdict = FW_DROP;
+			break;
+		default:
+			break;
+		}
+	}
 	fw_count(table, slot, verdict, p->len);
 	return verdict == FW_DROP ? CTX_DROP : CTX_PASS;
 }

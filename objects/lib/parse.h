@@ -20,16 +20,27 @@
 #define PARSE_MAX_VLANS	  2
 #define PARSE_MAX_EXTHDRS 6
 
+/* IPv4 frag_off, host order (the uapi headers leave them to the kernel's) */
+#define PARSE_IP_MF	0x2000
+#define PARSE_IP_OFFSET 0x1fff
+
 enum parse_result {
 	PARSE_IP,	 /* l3 and l4proto are valid */
 	PARSE_NON_IP,	 /* a well-formed frame that carries no IP */
 	PARSE_MALFORMED, /* truncated, or an IP header that is not one */
 };
 
+enum l3_frag {
+	L3_FRAG_NONE,  /* a whole datagram */
+	L3_FRAG_FIRST, /* the first fragment: it carries the upper-layer header */
+	L3_FRAG_LATER, /* a later fragment: no upper-layer header */
+};
+
 struct l3 {
 	void *hdr; /* the IPv4 or IPv6 header */
 	__u16 proto; /* ETH_P_IP or ETH_P_IPV6, host order */
 	__u8 l4proto;
+	__u8 frag; /* enum l3_frag */
 	__u16 l4off; /* from data to the upper-layer header */
 };
 
@@ -77,12 +88,25 @@ static __always_inline int parse_ipv4(struct pkt *p, struct iphdr *iph, struct l
 		return PARSE_MALFORMED; /* options cut short */
 	l3->l4proto = iph->protocol;
 	l3->l4off = (void *)iph + hlen - p->data;
+	if (iph->frag_off & bpf_htons(PARSE_IP_OFFSET))
+		l3->frag = L3_FRAG_LATER;
+	else if (iph->frag_off & bpf_htons(PARSE_IP_MF))
+		l3->frag = L3_FRAG_FIRST;
+	else
+		l3->frag = L3_FRAG_NONE;
 	return PARSE_IP;
 }
 
 struct ipv6_opt {
 	__u8 nexthdr;
 	__u8 hdrlen;
+};
+
+struct frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off;
+	__be32 identification;
 };
 
 /* the extension headers IPv4 carries as options or flags */
@@ -110,6 +134,7 @@ static __always_inline int parse_ipv6(struct pkt *p, struct ipv6hdr *ip6h, struc
 		return PARSE_MALFORMED;
 	nexthdr = ip6h->nexthdr;
 	opt = (void *)(ip6h + 1);
+	l3->frag = L3_FRAG_NONE;
 
 #pragma unroll
 	for (i = 0; i < PARSE_MAX_EXTHDRS; i++) {
@@ -119,6 +144,16 @@ static __always_inline int parse_ipv6(struct pkt *p, struct ipv6hdr *ip6h, struc
 			return PARSE_MALFORMED;
 		hdr = nexthdr;
 		nexthdr = opt->nexthdr;
+		if (hdr == IPPROTO_FRAGMENT) {
+			struct frag_hdr *fh = (void *)opt;
+
+			if ((void *)(fh + 1) > p->data_end)
+				return PARSE_MALFORMED;
+			/* offset in the top 13 bits, M in the lowest */
+			l3->frag = fh->frag_off & bpf_htons(0xfff8) ? L3_FRAG_LATER :
+				   fh->frag_off & bpf_htons(1)	     ? L3_FRAG_FIRST :
+								       l3->frag;
+		}
 		/* the fragment header's second byte is reserved: it is always 8 bytes */
 		opt = (void *)opt + (hdr == IPPROTO_FRAGMENT ? 8 : (opt->hdrlen + 1) * 8);
 		if ((void *)opt > p->data_end)
@@ -143,6 +178,49 @@ static __always_inline int parse_l3(struct pkt *p, struct l3 *l3)
 	if (l3->proto == ETH_P_IP)
 		return parse_ipv4(p, next, l3);
 	return parse_ipv6(p, next, l3);
+}
+
+/* what rules match on above IP: ports, or the ICMP type */
+struct l4 {
+	__u16 sport, dport; /* host order, with has_ports */
+	__u8 has_ports;
+	__u8 has_icmp;
+	__u8 icmp_type;
+};
+
+static __always_inline bool l4_has_ports(__u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE ||
+	       proto == IPPROTO_SCTP;
+}
+
+/*
+ * Later fragments carry no upper-layer header, and a header cut short is no
+ * header: both leave has_ports and has_icmp clear, so rules that name ports
+ * or ICMP types do not match them (documented in objects.md).
+ */
+static __always_inline void parse_l4(struct pkt *p, const struct l3 *l3, struct l4 *l4)
+{
+	__u8 *hdr = p->data + l3->l4off;
+
+	l4->has_ports = 0;
+	l4->has_icmp = 0;
+	if (l3->frag == L3_FRAG_LATER)
+		return;
+	if (l4_has_ports(l3->l4proto)) {
+		__be16 *ports = (__be16 *)hdr;
+
+		if ((void *)(ports + 2) > p->data_end)
+			return;
+		l4->sport = bpf_ntohs(ports[0]);
+		l4->dport = bpf_ntohs(ports[1]);
+		l4->has_ports = 1;
+	} else if (l3->l4proto == IPPROTO_ICMP || l3->l4proto == IPPROTO_ICMPV6) {
+		if ((void *)(hdr + 1) > p->data_end)
+			return;
+		l4->icmp_type = *hdr;
+		l4->has_icmp = 1;
+	}
 }
 
 #endif /* TCCTL_LIB_PARSE_H */

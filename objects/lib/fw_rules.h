@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fw's ordered rules: one bitmap of candidate rules per packet field, ANDed,
+ * then the matching rules visited in order until a terminal one. How tcctl
+ * builds the bitmaps, and why they are banked, is in ../abi/fw_rules.h.
+ */
+#ifndef TCCTL_LIB_FW_RULES_H
+#define TCCTL_LIB_FW_RULES_H
+
+#include "ctx.h"
+#include "parse.h"
+#include "fw_maps.h"
+#include "fw_rule_maps.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+enum fw_rules_result {
+	FW_RULES_PASS = FW_PASS,
+	FW_RULES_DROP = FW_DROP,
+	FW_RULES_NONE, /* no terminal rule matched: the policy decides */
+};
+
+/* what the visits need, on the caller's stack */
+struct fw_visit_ctx {
+	__u64 acc[FW_RULE_WORDS]; /* the matching rules not visited yet */
+	__u32 word;		  /* the word the visits are at */
+	__u32 nwords;
+	__u8 src[16];		  /* for per-source rate limits */
+	__u32 first_rule;	  /* fw_rule_index(bank, table, 0) */
+	__u32 len;
+	__u32 result; /* enum fw_rules_result */
+};
+
+/*
+ * The index of the lowest set bit, without a branch: branches would give the
+ * verifier a path, and a state, per bit position.
+ */
+static __always_inline __u64 ctz64(__u64 x)
+{
+	__u64 y = (x & -x) - 1; /* ones below the lowest set bit */
+
+	y = y - ((y >> 1) & 0x5555555555555555ULL);
+	y = (y & 0x3333333333333333ULL) + ((y >> 2) & 0x3333333333333333ULL);
+	y = (y + (y >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (y * 0x0101010101010101ULL) >> 56;
+}
+
+/*
+ * GCRA: a packet conforms when it arrives no earlier than its theoretical
+ * arrival time minus the burst tolerance; conforming moves that time on by
+ * the packet's cost. Updates race between CPUs and may let a few more
+ * packets through under contention, never fewer.
+ */
+static __always_inline bool gcra_exceeds(__u64 tat, __u64 now, __u64 tolerance)
+{
+	return tat > now && tat - now > tolerance;
+}
+
+static __always_inline bool fw_rate_exceeded(struct fw_visit_ctx *v, const struct fw_rule *r,
+					     __u32 idx)
+{
+	__u64 now = bpf_ktime_get_ns(), pkt_cost = 0, byte_cost = 0;
+	struct fw_rate_state *st, fresh = {};
+	struct fw_rlsrc_key key = { .rule = idx };
+
+	if (r->rate_per_source) {
+		__builtin_memcpy(key.addr, v->src, sizeof(key.addr));
+		st = bpf_map_lookup_elem(&fw_rlsrc, &key);
+		if (!st) {
+			bpf_map_update_elem(&fw_rlsrc, &key, &fresh, BPF_NOEXIST);
+			st = bpf_map_lookup_elem(&fw_rlsrc, &key);
+		}
+	} else {
+		st = bpf_map_lookup_elem(&fw_rlrule, &idx);
+	}
+	if (!st)
+		return false; /* no state, no limit: fail open like the rest of fw */
+
+	if (r->rate_pps) {
+		pkt_cost = NSEC_PER_SEC / r->rate_pps;
+		if (gcra_exceeds(st->tat_pkts, now,
+				 (r->burst_pkts ? r->burst_pkts - 1 : 0) * pkt_cost))
+			return true;
+	}
+	if (r->rate_bps) {
+		byte_cost = (__u64)v->len * NSEC_PER_SEC / r->rate_bps;
+		if (gcra_exceeds(st->tat_bytes, now,
+				 (__u64)r->burst_bytes * NSEC_PER_SEC / r->rate_bps))
+			return true;
+	}
+	if (r->rate_pps)
+		st->tat_pkts = (st->tat_pkts > now ? st->tat_pkts : now) + pkt_cost;
+	if (r->rate_bps)
+		st->tat_bytes = (st->tat_bytes > now ? st->tat_bytes : now) + byte_cost;
+	return false;
+}
+
+/*
+ * One bpf_loop step: the lowest matching rule not visited yet, or the next
+ * word when this one is done. The word index is a variable, not a loop
+ * constant, so the verifier checks this step once, not once per word.
+ */
+static long fw_visit(__u32 i, void *data)
+{
+	struct fw_visit_ctx *v = data;
+	struct fw_counter *c;
+	struct fw_rule *r;
+	__u32 w = v->word, n, idx;
+	__u64 x;
+
+	(void)i;
+	if (w >= v->nwords || w >= FW_RULE_WORDS)
+		return 1;
+	x = v->acc[w];
+	if (!x) {
+		v->word = w + 1;
+		return 0;
+	}
+	v->acc[w] = x & (x - 1);
+	n = w * 64 + ctz64(x);
+	idx = v->first_rule + n;
+	r = bpf_map_lookup_elem(&fw_rules, &idx);
+	if (!r)
+		return 1;
+	c = bpf_map_lookup_elem(&fw_rcount, &idx);
+	if (c) {
+		c->packets++;
+		c->bytes += v->len;
+	}
+	switch (r->action) {
+	case FW_ACT_DROP:
+		v->result = FW_RULES_DROP;
+		return 1;
+	case FW_ACT_PASS:
+		v->result = FW_RULES_PASS;
+		return 1;
+	case FW_ACT_RATE:
+		if (fw_rate_exceeded(v, r, idx)) {
+			v->result = FW_RULES_DROP;
+			return 1;
+		}
+		return 0;
+	default: /* FW_ACT_COUNT, and what this object does not know: go on */
+		return 0;
+	}
+}
+
+/* a bitmap per field of the packet, each from one map: the lookups never miss */
+struct fw_fields {
+	const struct fw_bits *net[2];
+	const struct fw_bits *port[2];
+	const struct fw_bits *proto;
+	const struct fw_bits *icmp;
+	__u32 set_hits[2]; /* bit i: the address is in sets[side][i] */
+};
+
+static __always_inline void fw_count_set_hit(struct fw_set_elem *e, __u32 counted, __u32 i)
+{
+	if (counted & (1U << i))
+		__sync_fetch_and_add(&e->hits, 1);
+}
+
+/* the address of one side: its bitmap from the trie, and the sets it is in */
+static __always_inline const struct fw_bits *
+fw_lookup_net(struct fw_fields *f, const struct fw_table *t, __u32 bank, __u32 table, __u32 side,
+	      const __u8 *addr, bool v6)
+{
+	const struct fw_bits *bits;
+	struct fw_set_elem *e;
+	__u32 hits = 0, i;
+
+	if (v6) {
+		struct fw_net6_key k = { .prefixlen = 32 + 128, .bank = bank, .table = table,
+					 .side = side };
+		struct fw_set6_key sk = { .prefixlen = 32 + 128 };
+
+		__builtin_memcpy(k.addr, addr, 16);
+		__builtin_memcpy(sk.addr, addr, 16);
+		bits = bpf_map_lookup_elem(&fw_net6, &k);
+		for (i = 0; i < FW_MAX_SET_REFS && i < t->nsets[side]; i++) {
+			sk.slot = bpf_htonl(t->sets[side][i]);
+			e = bpf_map_lookup_elem(&fw_set6, &sk);
+			if (e) {
+				hits |= 1U << i;
+				fw_count_set_hit(e, t->sets_counted[side], i);
+			}
+		}
+	} else {
+		struct fw_net4_key k = { .prefixlen = 32 + 32, .bank = bank, .table = table,
+					 .side = side };
+		struct fw_set4_key sk = { .prefixlen = 32 + 32 };
+
+		__builtin_memcpy(k.addr, addr, 4);
+		__builtin_memcpy(sk.addr, addr, 4);
+		bits = bpf_map_lookup_elem(&fw_net4, &k);
+		for (i = 0; i < FW_MAX_SET_REFS && i < t->nsets[side]; i++) {
+			sk.slot = bpf_htonl(t->sets[side][i]);
+			e = bpf_map_lookup_elem(&fw_set4, &sk);
+			if (e) {
+				hits |= 1U << i;
+				fw_count_set_hit(e, t->sets_counted[side], i);
+			}
+		}
+	}
+	f->set_hits[side] = hits;
+	return bits;
+}
+
+static __always_inline const struct fw_bits *fw_lookup_port(__u32 bank, __u32 table, __u32 side,
+							     const struct l4 *l4)
+{
+	struct fw_port_key k = { .prefixlen = 32 + 16, .bank = bank, .table = table,
+				 .side = side };
+
+	if (!l4->has_ports)
+		k.side += FW_NO_PORTS;
+	else
+		k.port = bpf_htons(side == FW_SRC ? l4->sport : l4->dport);
+	return bpf_map_lookup_elem(&fw_ports, &k);
+}
+
+/* a side's word: the trie's, and the rules naming the sets the address is in */
+static __always_inline __u64 fw_net_word(const struct fw_fields *f, const struct fw_table *t,
+					 __u32 side, __u32 w)
+{
+	__u64 x = f->net[side]->w[w];
+	int i;
+
+#pragma unroll
+	for (i = 0; i < FW_MAX_SET_REFS; i++) {
+		/* all ones when set i was hit: no branch to multiply states */
+		__u64 hit = -(__u64)((f->set_hits[side] >> i) & 1);
+
+		x |= t->set_rules[side][i].w[w] & hit;
+	}
+	return x;
+}
+
+static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const struct l3 *l3,
+							  const struct l4 *l4, __u32 table,
+							  __u32 *policy)
+{
+	struct fw_visit_ctx v = { .len = p->len, .result = FW_RULES_NONE };
+	bool v6 = l3->proto == ETH_P_IPV6;
+	__u32 zero = 0, bank, idx, w, fam, dir;
+	const struct fw_table *t;
+	struct fw_fields f = {};
+	struct fw_state *st;
+	__u8 dst[16] = {};
+
+	st = bpf_map_lookup_elem(&fw_state, &zero);
+	if (!st)
+		return FW_RULES_NONE;
+	bank = st->bank & 1;
+	idx = fw_table_index(bank, table);
+	t = bpf_map_lookup_elem(&fw_tables, &idx);
+	if (!t)
+		return FW_RULES_NONE;
+	*policy = t->policy;
+	if (!t->nrules)
+		return FW_RULES_NONE;
+
+	if (v6) {
+		struct ipv6hdr *ip6h = l3->hdr;
+
+		if ((void *)(ip6h + 1) > p->data_end)
+			return FW_RULES_NONE;
+		__builtin_memcpy(v.src, &ip6h->saddr, 16);
+		__builtin_memcpy(dst, &ip6h->daddr, 16);
+	} else {
+		struct iphdr *iph = l3->hdr;
+
+		if ((void *)(iph + 1) > p->data_end)
+			return FW_RULES_NONE;
+		__builtin_memcpy(v.src, &iph->saddr, 4);
+		__builtin_memcpy(dst, &iph->daddr, 4);
+	}
+
+	f.net[FW_SRC] = fw_lookup_net(&f, t, bank, table, FW_SRC, v.src, v6);
+	f.net[FW_DST] = fw_lookup_net(&f, t, bank, table, FW_DST, dst, v6);
+	f.port[FW_SRC] = fw_lookup_port(bank, table, FW_SRC, l4);
+	f.port[FW_DST] = fw_lookup_port(bank, table, FW_DST, l4);
+	idx = fw_proto_index(bank, table, l3->l4proto);
+	f.proto = bpf_map_lookup_elem(&fw_protos, &idx);
+	idx = fw_icmp_index(bank, table, l4->has_icmp ? l4->icmp_type : FW_ICMP_NONE);
+	f.icmp = bpf_map_lookup_elem(&fw_icmp, &idx);
+	/* a table tcctl has not finished writing: fail open, like every other gap */
+	if (!f.net[FW_SRC] || !f.net[FW_DST] || !f.port[FW_SRC] || !f.port[FW_DST] || !f.proto ||
+	    !f.icmp)
+		return FW_RULES_NONE;
+
+	fam = v6;
+	dir = p->hook == FW_HOOK_TC_EGRESS ? FW_DIR_OUT : FW_DIR_IN;
+	/* a loop, not unrolled: sixteen copies would not fit the stack */
+#pragma clang loop unroll(disable)
+	for (w = 0; w < FW_RULE_WORDS; w++) {
+		if (w >= t->nwords)
+			break;
+		v.acc[w] = t->family[fam].w[w] & t->dir[dir].w[w] & fw_net_word(&f, t, FW_SRC, w) &
+			   fw_net_word(&f, t, FW_DST, w) & f.port[FW_SRC]->w[w] &
+			   f.port[FW_DST]->w[w] & f.proto->w[w] & f.icmp->w[w];
+	}
+	v.first_rule = fw_rule_index(bank, table, 0);
+	v.nwords = t->nwords;
+	/* each matching rule and each word take a step: at most both */
+	bpf_loop(FW_MAX_RULES + FW_RULE_WORDS, fw_visit, &v, 0);
+	return v.result;
+}
+
+/* neighbour discovery (router and neighbour solicitation and advertisement, redirect) */
+static __always_inline bool fw_is_nd(const struct l3 *l3, const struct l4 *l4)
+{
+	return l3->l4proto == IPPROTO_ICMPV6 && l4->has_icmp && l4->icmp_type >= 133 &&
+	       l4->icmp_type <= 137;
+}
+
+#endif /* TCCTL_LIB_FW_RULES_H */
