@@ -5,6 +5,7 @@
 
 #include "obj.h"
 #include "abi/fw.h"
+#include "abi/fw_rules.h"
 
 static const struct object_desc objects[] = {
 	{
@@ -15,7 +16,10 @@ static const struct object_desc objects[] = {
 		.xdp_sec = "xdp",
 		.tc_sec = "tc",
 		.tc_prio = 10,
-		.maps = { FW_MAP_VERDICTS, FW_MAP_COUNTERS, FW_MAP_IFACES },
+		.maps = { FW_MAP_VERDICTS, FW_MAP_COUNTERS, FW_MAP_IFACES, FW_MAP_STATE,
+			  FW_MAP_TABLES, FW_MAP_RULES, FW_MAP_RCOUNT, FW_MAP_NET4, FW_MAP_NET6,
+			  FW_MAP_PORTS, FW_MAP_PROTOS, FW_MAP_ICMP, FW_MAP_SET4, FW_MAP_SET6,
+			  FW_MAP_SETMETA, FW_MAP_RLRULE, FW_MAP_RLSRC },
 	},
 };
 

@@ -18,7 +18,7 @@
 /* tcctl's own: the links it attaches live as long as their pins */
 #define LINK_DIR BPFFS_ROOT "/tcctl/links"
 
-#define OBJ_MAX_MAPS 8
+#define OBJ_MAX_MAPS 24
 
 struct object_desc {
 	const char *name;     /* as on the command line: "fw" */

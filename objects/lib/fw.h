@@ -60,7 +60,7 @@ static __always_inline void fw_count(__u32 table, __u32 slot, __u32 verdict, __u
 static __always_inline enum ctx_verdict fw_process(struct pkt *p)
 {
 	__u32 table = fw_table(p);
-	struct l3 l3;
+	struct l3 l3 = {};
 	int parsed = parse_l3(p, &l3);
 	__u32 slot = fw_slot(parsed, &l3);
 	__u32 idx = fw_verdict_index(table, slot);
@@ -71,7 +71,7 @@ static __always_inline enum ctx_verdict fw_process(struct pkt *p)
 	if (v && *v == FW_DROP)
 		verdict = FW_DROP; /* any other value passes: fw fails open */
 	if (verdict == FW_PASS && parsed == PARSE_IP) {
-		struct l4 l4;
+		struct l4 l4 = {};
 
 		parse_l4(p, &l3, &l4);
 		switch (fw_rules_run(p, &l3, &l4, table, &policy)) {

@@ -128,4 +128,22 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } fw_rlsrc SEC(".maps");
 
+/*
+ * Per-packet working space, too large for the 512-byte stack. One per hook:
+ * tc and XDP programs run to completion on their CPU, so two runs never
+ * share one.
+ */
+struct fw_scratch {
+	__u64 acc[FW_RULE_WORDS]; /* the matching rules not visited yet */
+	__u8 src[16];
+	__u8 dst[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_HOOKS);
+	__type(key, __u32);
+	__type(value, struct fw_scratch);
+} fw_scratch SEC(".maps");
+
 #endif /* TCCTL_LIB_FW_RULE_MAPS_H */

@@ -22,11 +22,10 @@ enum fw_rules_result {
 
 /* what the visits need, on the caller's stack */
 struct fw_visit_ctx {
-	__u64 acc[FW_RULE_WORDS]; /* the matching rules not visited yet */
-	__u32 word;		  /* the word the visits are at */
+	struct fw_scratch *s; /* acc: the matching rules not visited yet; src */
+	__u32 word;	      /* the word the visits are at */
 	__u32 nwords;
-	__u8 src[16];		  /* for per-source rate limits */
-	__u32 first_rule;	  /* fw_rule_index(bank, table, 0) */
+	__u32 first_rule; /* fw_rule_index(bank, table, 0) */
 	__u32 len;
 	__u32 result; /* enum fw_rules_result */
 };
@@ -64,7 +63,7 @@ static __always_inline bool fw_rate_exceeded(struct fw_visit_ctx *v, const struc
 	struct fw_rlsrc_key key = { .rule = idx };
 
 	if (r->rate_per_source) {
-		__builtin_memcpy(key.addr, v->src, sizeof(key.addr));
+		__builtin_memcpy(key.addr, v->s->src, sizeof(key.addr));
 		st = bpf_map_lookup_elem(&fw_rlsrc, &key);
 		if (!st) {
 			bpf_map_update_elem(&fw_rlsrc, &key, &fresh, BPF_NOEXIST);
@@ -111,12 +110,12 @@ static long fw_visit(__u32 i, void *data)
 	(void)i;
 	if (w >= v->nwords || w >= FW_RULE_WORDS)
 		return 1;
-	x = v->acc[w];
+	x = v->s->acc[w];
 	if (!x) {
 		v->word = w + 1;
 		return 0;
 	}
-	v->acc[w] = x & (x - 1);
+	v->s->acc[w] = x & (x - 1);
 	n = w * 64 + ctz64(x);
 	idx = v->first_rule + n;
 	r = bpf_map_lookup_elem(&fw_rules, &idx);
@@ -245,8 +244,8 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 	__u32 zero = 0, bank, idx, w, fam, dir;
 	const struct fw_table *t;
 	struct fw_fields f = {};
+	struct fw_scratch *sc;
 	struct fw_state *st;
-	__u8 dst[16] = {};
 
 	st = bpf_map_lookup_elem(&fw_state, &zero);
 	if (!st)
@@ -259,25 +258,31 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 	*policy = t->policy;
 	if (!t->nrules)
 		return FW_RULES_NONE;
+	idx = p->hook;
+	sc = bpf_map_lookup_elem(&fw_scratch, &idx);
+	if (!sc)
+		return FW_RULES_NONE;
+	v.s = sc;
 
 	if (v6) {
 		struct ipv6hdr *ip6h = l3->hdr;
 
 		if ((void *)(ip6h + 1) > p->data_end)
 			return FW_RULES_NONE;
-		__builtin_memcpy(v.src, &ip6h->saddr, 16);
-		__builtin_memcpy(dst, &ip6h->daddr, 16);
+		__builtin_memcpy(sc->src, &ip6h->saddr, 16);
+		__builtin_memcpy(sc->dst, &ip6h->daddr, 16);
 	} else {
 		struct iphdr *iph = l3->hdr;
 
 		if ((void *)(iph + 1) > p->data_end)
 			return FW_RULES_NONE;
-		__builtin_memcpy(v.src, &iph->saddr, 4);
-		__builtin_memcpy(dst, &iph->daddr, 4);
+		__builtin_memcpy(sc->src, &iph->saddr, 4);
+		__builtin_memset(sc->src + 4, 0, 12);
+		__builtin_memcpy(sc->dst, &iph->daddr, 4);
 	}
 
-	f.net[FW_SRC] = fw_lookup_net(&f, t, bank, table, FW_SRC, v.src, v6);
-	f.net[FW_DST] = fw_lookup_net(&f, t, bank, table, FW_DST, dst, v6);
+	f.net[FW_SRC] = fw_lookup_net(&f, t, bank, table, FW_SRC, sc->src, v6);
+	f.net[FW_DST] = fw_lookup_net(&f, t, bank, table, FW_DST, sc->dst, v6);
 	f.port[FW_SRC] = fw_lookup_port(bank, table, FW_SRC, l4);
 	f.port[FW_DST] = fw_lookup_port(bank, table, FW_DST, l4);
 	idx = fw_proto_index(bank, table, l3->l4proto);
@@ -296,7 +301,7 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 	for (w = 0; w < FW_RULE_WORDS; w++) {
 		if (w >= t->nwords)
 			break;
-		v.acc[w] = t->family[fam].w[w] & t->dir[dir].w[w] & fw_net_word(&f, t, FW_SRC, w) &
+		sc->acc[w] = t->family[fam].w[w] & t->dir[dir].w[w] & fw_net_word(&f, t, FW_SRC, w) &
 			   fw_net_word(&f, t, FW_DST, w) & f.port[FW_SRC]->w[w] &
 			   f.port[FW_DST]->w[w] & f.proto->w[w] & f.icmp->w[w];
 	}

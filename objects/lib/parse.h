@@ -201,12 +201,19 @@ static __always_inline bool l4_has_ports(__u8 proto)
  */
 static __always_inline void parse_l4(struct pkt *p, const struct l3 *l3, struct l4 *l4)
 {
-	__u8 *hdr = p->data + l3->l4off;
+	__u32 off = l3->l4off;
+	__u8 *hdr;
 
 	l4->has_ports = 0;
 	l4->has_icmp = 0;
-	if (l3->frag == L3_FRAG_LATER)
+	if (l3->frag == L3_FRAG_LATER || off > 1023)
 		return;
+	/*
+	 * The mask is the bound the verifier needs on the register the access
+	 * uses; the empty asm stops clang from dropping it as redundant.
+	 */
+	asm volatile("" : "+r"(off));
+	hdr = p->data + (off & 1023);
 	if (l4_has_ports(l3->l4proto)) {
 		__be16 *ports = (__be16 *)hdr;
 
