@@ -102,10 +102,12 @@ FORCE:
 TEST_SRCS := $(wildcard selftests/unit/*.c)
 TEST_BINS := $(patsubst selftests/unit/%.c,$(BUILD)/selftests/%,$(TEST_SRCS))
 
-$(BUILD)/selftests/%: selftests/unit/%.c $(wildcard selftests/unit/*.h) $(TCCTL_HEADERS)
+# unit tests may use tcctl's library (fw_compile, say)
+$(BUILD)/selftests/%: selftests/unit/%.c $(wildcard selftests/unit/*.h) $(TCCTL_HEADERS) \
+		$(BUILD)/libtcctl.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libtcctl.a $(LDLIBS)
 
 # BPF programs the tests load beside ours
 TEST_PROGS := $(patsubst selftests/progs/%.c,$(BUILD)/selftests/progs/%.o,$(wildcard selftests/progs/*.c))
