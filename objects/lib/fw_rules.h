@@ -307,6 +307,33 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 	}
 	v.first_rule = fw_rule_index(bank, table, 0);
 	v.nwords = t->nwords;
+
+	/*
+	 * Most packets end at their first matching rule: take it here, and
+	 * leave bpf_loop (some 20 ns) to packets that meet count and rate
+	 * rules first.
+	 */
+	for (w = 0; w < FW_RULE_WORDS; w++) {
+		if (w >= t->nwords || sc->acc[w])
+			break;
+	}
+	if (w >= t->nwords || w >= FW_RULE_WORDS)
+		return FW_RULES_NONE;
+	idx = v.first_rule + w * 64 + ctz64(sc->acc[w]);
+	{
+		struct fw_rule *r = bpf_map_lookup_elem(&fw_rules, &idx);
+		struct fw_counter *c;
+
+		if (r && (r->action == FW_ACT_DROP || r->action == FW_ACT_PASS)) {
+			c = bpf_map_lookup_elem(&fw_rcount, &idx);
+			if (c) {
+				c->packets++;
+				c->bytes += v.len;
+			}
+			return r->action == FW_ACT_DROP ? FW_RULES_DROP : FW_RULES_PASS;
+		}
+	}
+	v.word = w;
 	/* each matching rule and each word take a step: at most both */
 	bpf_loop(FW_MAX_RULES + FW_RULE_WORDS, fw_visit, &v, 0);
 	return v.result;
