@@ -64,14 +64,16 @@ static int link_open(int ifindex, enum tc_dir dir, char *path, size_t len, uint3
 	return fd;
 }
 
+/*
+ * No probe here, nor in detach: a pin exists only where tcx did, and the
+ * probe forks, which every filter attach would pay.
+ */
 uint32_t tcx_our_prog(int ifindex, enum tc_dir dir)
 {
 	char path[PATH_MAX];
 	uint32_t prog_id = 0;
 	int fd;
 
-	if (!feature_has(FEAT_TCX))
-		return 0;
 	fd = link_open(ifindex, dir, path, sizeof(path), &prog_id, false);
 	if (fd < 0)
 		return 0;
@@ -139,8 +141,6 @@ int tcx_detach(const char *dev, int ifindex, enum tc_dir dir, const struct objec
 	uint32_t prog_id;
 	int fd, ret = 0;
 
-	if (!feature_has(FEAT_TCX))
-		return 0;
 	fd = link_open(ifindex, dir, path, sizeof(path), &prog_id, true);
 	if (fd == -ENOENT)
 		return 0;
@@ -165,12 +165,12 @@ int tcx_detach(const char *dev, int ifindex, enum tc_dir dir, const struct objec
 
 int tcx_prog_ids(int ifindex, enum tc_dir dir, uint32_t *ids, uint32_t *count)
 {
-	if (!feature_has(FEAT_TCX)) {
+	/* the query's target_fd is its target_ifindex for tcx */
+	if (!bpf_prog_query(ifindex, tcx_type(dir), 0, NULL, ids, count))
+		return 0;
+	if (errno == EINVAL) { /* an attach type older kernels do not know: no tcx */
 		*count = 0;
 		return 0;
 	}
-	/* the query's target_fd is its target_ifindex for tcx */
-	if (bpf_prog_query(ifindex, tcx_type(dir), 0, NULL, ids, count))
-		return -errno;
-	return 0;
+	return -errno;
 }

@@ -4,12 +4,14 @@
 # what Debian's kernel builds as modules and the tests need, then runs the
 # same test suite as on the host.
 set -u
+# shellcheck source=selftests/tally.sh
+source selftests/tally.sh
 # veth: the tests' links; sch_ingress: clsact; cls_bpf: tc's bpf filter;
 # sch_fq: the default qdisc Debian configures for new devices.
 modules=(veth sch_ingress cls_bpf sch_fq)
 if ! modprobe -a "${modules[@]}"; then
-	printf 'TEST: %-66s [FAIL]\n' "modprobe ${modules[*]}"
-	echo "0 passed, 1 failed, 0 skipped"
+	tally_result 1 "modprobe ${modules[*]}"
+	tally_print
 	exit 1
 fi
 echo "# Linux $(uname -r) in a VM: $(nproc) CPUs, the host's userland"
