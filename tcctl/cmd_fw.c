@@ -18,6 +18,7 @@
 #include "netdev.h"
 #include "obj.h"
 #include "proto.h"
+#include "fw_cmds.h"
 
 static const char *const verdict_names[FW_VERDICTS] = { "pass", "drop" };
 static const char *const fw_hook_names[FW_HOOKS] = { "xdp", "ingress", "egress" };
@@ -349,6 +350,16 @@ int cmd_fw(struct tcctl *t, struct args *a)
 		return fw_bind(a, true);
 	if (arg_is(a, "unbind"))
 		return fw_bind(a, false);
-	return usage_err("fw: expected proto, show, counters, reset, bind or unbind%s%s",
+	if (arg_is(a, "rule"))
+		return fw_cmd_rule(t, a);
+	if (arg_is(a, "set"))
+		return fw_cmd_set(t, a);
+	if (arg_is(a, "policy"))
+		return fw_cmd_policy(a);
+	if (arg_is(a, "save"))
+		return fw_cmd_save(a);
+	if (arg_is(a, "load"))
+		return fw_cmd_load(a);
+	return usage_err("fw: expected proto, rule, set, policy, save, load, show, counters, reset, bind or unbind%s%s",
 			 arg_peek(a) ? ", not " : "", arg_peek(a) ? arg_peek(a) : "");
 }

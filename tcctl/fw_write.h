@@ -11,6 +11,7 @@
 
 struct fw_rule_maps {
 	int state, tables, rules, rcount, net4, net6, ports, protos, icmp;
+	int set4, set6, setmeta, rlrule, rlsrc;
 };
 
 /* the bank packets do not see now */

@@ -36,6 +36,8 @@ int tcctl_run(int argc, char **argv);
 /* errors and usage, in util.c */
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* a prefix for the errors that follow, e.g. "FILE:LINE: "; NULL clears it */
+void err_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* the argument cursor every command parses with, in the NEXT_ARG spirit */
 struct args {

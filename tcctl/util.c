@@ -8,11 +8,26 @@
 
 #include "tcctl.h"
 
+/* where the line being parsed came from ("rules.conf:12: "), or empty */
+static char context[256];
+
+void err_context(const char *fmt, ...)
+{
+	va_list ap;
+
+	context[0] = 0;
+	if (!fmt)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(context, sizeof(context), fmt, ap);
+	va_end(ap);
+}
+
 void err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tcctl: ", stderr);
+	fprintf(stderr, "tcctl: %s", context);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -23,7 +38,7 @@ int usage_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tcctl: ", stderr);
+	fprintf(stderr, "tcctl: %s", context);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -207,6 +207,7 @@ struct fw_set_elem {
 enum fw_set_flags {
 	FW_SET_USED = 1 << 0,
 	FW_SET_COUNTERS = 1 << 1,
+	FW_SET_PENDING = 1 << 2, /* being loaded by a replace that has not switched yet */
 };
 
 struct fw_set_meta {
