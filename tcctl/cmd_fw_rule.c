@@ -115,6 +115,8 @@ static int rule_del_move(struct args *a, bool move)
 				ret = usage_err("position %u: table %u has rules 1 to %u", to,
 						table, t->n);
 		}
+		if (!ret && arg_peek(a) && !strcmp(arg_peek(a), "table"))
+			ret = usage_err("\"table\" goes before the rule id");
 		ret = ret ?: arg_end(a);
 		if (!ret) {
 			r = t->rules[pos];

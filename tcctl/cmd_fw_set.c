@@ -137,8 +137,6 @@ static int set_members(struct args *a, bool add)
 	} else if (!ret) {
 		ret = fw_set_delete(&e.maps, e.prev->sets[set].slot, &mb);
 		if (ret == -ENOENT) {
-			/* put back what went before the missing one: nothing half done */
-			fw_set_write(&e.maps, e.prev->sets[set].slot, &mb);
 			err("set %s does not hold one of these exactly (see tcctl fw set list %s members); nothing deleted",
 			    name, name);
 		} else if (ret) {

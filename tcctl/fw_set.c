@@ -78,18 +78,22 @@ struct cidr fw_member_cidr6(const struct fw_set6_key *k)
 
 /*
  * keys[0..n) of key_size bytes, their slot set, updated or deleted in
- * batches; kernels without batch ops on tries get one call per key.
+ * batches; kernels without batch ops on tries get one call per key. *done
+ * says how many went through, also on failure.
  */
-static int write_keys(int fd, void *keys, size_t n, size_t key_size, uint32_t slot, bool del)
+static int write_keys(int fd, void *keys, size_t n, size_t key_size, uint32_t slot, bool del,
+		      size_t *done_out)
 {
 	struct fw_set_elem *zeros = calloc(BATCH, sizeof(*zeros));
+	size_t done = 0;
 	int ret = 0;
 
+	*done_out = 0;
 	if (!zeros)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		memcpy((char *)keys + i * key_size + 4, &(uint32_t){ htonl(slot) }, 4);
-	for (size_t done = 0; done < n && !ret;) {
+	while (done < n && !ret) {
 		__u32 count = n - done < BATCH ? n - done : BATCH;
 		char *k = (char *)keys + done * key_size;
 
@@ -109,20 +113,32 @@ static int write_keys(int fd, void *keys, size_t n, size_t key_size, uint32_t sl
 			ret = -errno;
 		done += count;
 	}
+	*done_out = done;
 	free(zeros);
 	return ret;
 }
 
 int fw_set_write(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb)
 {
-	return write_keys(m->set4, mb->v4, mb->n4, sizeof(*mb->v4), slot, false) ?:
-	       write_keys(m->set6, mb->v6, mb->n6, sizeof(*mb->v6), slot, false);
+	size_t done;
+
+	return write_keys(m->set4, mb->v4, mb->n4, sizeof(*mb->v4), slot, false, &done) ?:
+	       write_keys(m->set6, mb->v6, mb->n6, sizeof(*mb->v6), slot, false, &done);
 }
 
 int fw_set_delete(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb)
 {
-	return write_keys(m->set4, mb->v4, mb->n4, sizeof(*mb->v4), slot, true) ?:
-	       write_keys(m->set6, mb->v6, mb->n6, sizeof(*mb->v6), slot, true);
+	size_t done4 = 0, done6 = 0, ignored;
+	int ret;
+
+	ret = write_keys(m->set4, mb->v4, mb->n4, sizeof(*mb->v4), slot, true, &done4) ?:
+	      write_keys(m->set6, mb->v6, mb->n6, sizeof(*mb->v6), slot, true, &done6);
+	if (ret) {
+		/* all or nothing: what went before the failure comes back */
+		write_keys(m->set4, mb->v4, done4, sizeof(*mb->v4), slot, false, &ignored);
+		write_keys(m->set6, mb->v6, done6, sizeof(*mb->v6), slot, false, &ignored);
+	}
+	return ret;
 }
 
 /*

@@ -27,7 +27,10 @@ void fw_members_free(struct fw_members *mb);
 struct cidr fw_member_cidr4(const struct fw_set4_key *k);
 struct cidr fw_member_cidr6(const struct fw_set6_key *k);
 
-/* writes (or deletes) members into slot; -ENOENT names no member on delete */
+/*
+ * writes members into slot; deletes them, all or none (-ENOENT: one is not
+ * there exactly; those deleted before it come back, their hits at zero)
+ */
 int fw_set_write(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb);
 int fw_set_delete(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb);
 /* the members of slot, with their hit counters when hits */
