@@ -220,6 +220,10 @@ int fw_compile(const struct fw_rule *rules, int n, uint32_t policy,
 				fw_bits_set(&any_net[side], i);
 			if (!(r->match & port_match[side]))
 				fw_bits_set(&any_port[side], i);
+			if (r->match & net_match[side])
+				t->uses |= side == FW_SRC ? FW_USES_SRC_NET : FW_USES_DST_NET;
+			if (r->match & port_match[side])
+				t->uses |= side == FW_SRC ? FW_USES_SPORT : FW_USES_DPORT;
 			if (r->match & set_match[side]) {
 				ret = add_set_ref(t, side, side == FW_SRC ? r->src_set : r->dst_set,
 						  i, counted_slots, n_counted);
@@ -229,8 +233,12 @@ int fw_compile(const struct fw_rule *rules, int n, uint32_t policy,
 		}
 		if (!(r->match & FW_M_PROTO))
 			fw_bits_set(&any_proto, i);
+		else
+			t->uses |= FW_USES_PROTO;
 		if (!(r->match & FW_M_ICMP_TYPE))
 			fw_bits_set(&any_icmp, i);
+		else
+			t->uses |= FW_USES_ICMP;
 		for (int fam = 0; fam < 2; fam++)
 			if (rule_family_ok(r, fam))
 				fw_bits_set(&t->family[fam], i);
@@ -251,6 +259,7 @@ int fw_compile(const struct fw_rule *rules, int n, uint32_t policy,
 				fw_bits_set(&c->icmp[type], i);
 	}
 	for (int side = 0; side < 2; side++) {
+		t->any_net[side] = any_net[side];
 		c->no_port[side] = any_port[side];
 		ret = compile_ports(rules, n, side, &any_port[side], c);
 		for (int fam = 0; fam < 2 && !ret; fam++)

@@ -84,12 +84,26 @@ struct fw_table {
 	__u32 nsets[2]; /* by enum fw_side */
 	__u32 sets[2][FW_MAX_SET_REFS]; /* set slots, by side */
 	__u32 sets_counted[2]; /* bit i: sets[side][i] counts hits per element */
-	__u32 pad;
+	__u32 uses; /* enum fw_uses: the tries some rule needs; the others are not looked up */
 	struct fw_bits family[2]; /* rules that can match IPv4 [0], IPv6 [1] */
 	struct fw_bits dir[2];	  /* rules for ingress (and XDP) [0], egress [1] */
 	struct fw_bits set_rules[2][FW_MAX_SET_REFS]; /* rules naming sets[side][i] */
+	struct fw_bits any_net[2]; /* rules naming no address nor set, by side: the tries' /0 */
 };
-_Static_assert(sizeof(struct fw_table) == 96 + 20 * 128, "fw_table is ABI");
+_Static_assert(sizeof(struct fw_table) == 96 + 22 * 128, "fw_table is ABI");
+
+/*
+ * A trie or array no rule of the table needs is not looked up: a trie
+ * lookup costs some 20 ns, and most tables name few fields.
+ */
+enum fw_uses {
+	FW_USES_SRC_NET = 1 << 0,
+	FW_USES_DST_NET = 1 << 1,
+	FW_USES_SPORT = 1 << 2,
+	FW_USES_DPORT = 1 << 3,
+	FW_USES_PROTO = 1 << 4, /* and the arrays */
+	FW_USES_ICMP = 1 << 5,
+};
 
 enum fw_match {
 	FW_M_SRC_NET = 1 << 0,

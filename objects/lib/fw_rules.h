@@ -144,38 +144,23 @@ static long fw_visit(__u32 i, void *data)
 	}
 }
 
-/* a bitmap per field of the packet, each from one map: the lookups never miss */
-struct fw_fields {
-	const struct fw_bits *net[2];
-	const struct fw_bits *port[2];
-	const struct fw_bits *proto;
-	const struct fw_bits *icmp;
-	__u32 set_hits[2]; /* bit i: the address is in sets[side][i] */
-};
-
 static __always_inline void fw_count_set_hit(struct fw_set_elem *e, __u32 counted, __u32 i)
 {
 	if (counted & (1U << i))
 		__sync_fetch_and_add(&e->hits, 1);
 }
 
-/* the address of one side: its bitmap from the trie, and the sets it is in */
-static __always_inline const struct fw_bits *
-fw_lookup_net(struct fw_fields *f, const struct fw_table *t, __u32 bank, __u32 table, __u32 side,
-	      const __u8 *addr, bool v6)
+/* bit i: the address is in sets[side][i] */
+static __always_inline __u32 fw_set_hits(const struct fw_table *t, __u32 side, const __u8 *addr,
+					 bool v6)
 {
-	const struct fw_bits *bits;
 	struct fw_set_elem *e;
 	__u32 hits = 0, i;
 
 	if (v6) {
-		struct fw_net6_key k = { .prefixlen = 32 + 128, .bank = bank, .table = table,
-					 .side = side };
 		struct fw_set6_key sk = { .prefixlen = 32 + 128 };
 
-		__builtin_memcpy(k.addr, addr, 16);
 		__builtin_memcpy(sk.addr, addr, 16);
-		bits = bpf_map_lookup_elem(&fw_net6, &k);
 		for (i = 0; i < FW_MAX_SET_REFS && i < t->nsets[side]; i++) {
 			sk.slot = bpf_htonl(t->sets[side][i]);
 			e = bpf_map_lookup_elem(&fw_set6, &sk);
@@ -185,13 +170,9 @@ fw_lookup_net(struct fw_fields *f, const struct fw_table *t, __u32 bank, __u32 t
 			}
 		}
 	} else {
-		struct fw_net4_key k = { .prefixlen = 32 + 32, .bank = bank, .table = table,
-					 .side = side };
 		struct fw_set4_key sk = { .prefixlen = 32 + 32 };
 
-		__builtin_memcpy(k.addr, addr, 4);
 		__builtin_memcpy(sk.addr, addr, 4);
-		bits = bpf_map_lookup_elem(&fw_net4, &k);
 		for (i = 0; i < FW_MAX_SET_REFS && i < t->nsets[side]; i++) {
 			sk.slot = bpf_htonl(t->sets[side][i]);
 			e = bpf_map_lookup_elem(&fw_set4, &sk);
@@ -201,8 +182,25 @@ fw_lookup_net(struct fw_fields *f, const struct fw_table *t, __u32 bank, __u32 t
 			}
 		}
 	}
-	f->set_hits[side] = hits;
-	return bits;
+	return hits;
+}
+
+static __always_inline const struct fw_bits *fw_lookup_net(__u32 bank, __u32 table, __u32 side,
+							    const __u8 *addr, bool v6)
+{
+	if (v6) {
+		struct fw_net6_key k = { .prefixlen = 32 + 128, .bank = bank, .table = table,
+					 .side = side };
+
+		__builtin_memcpy(k.addr, addr, 16);
+		return bpf_map_lookup_elem(&fw_net6, &k);
+	} else {
+		struct fw_net4_key k = { .prefixlen = 32 + 32, .bank = bank, .table = table,
+					 .side = side };
+
+		__builtin_memcpy(k.addr, addr, 4);
+		return bpf_map_lookup_elem(&fw_net4, &k);
+	}
 }
 
 static __always_inline const struct fw_bits *fw_lookup_port(__u32 bank, __u32 table, __u32 side,
@@ -218,21 +216,78 @@ static __always_inline const struct fw_bits *fw_lookup_port(__u32 bank, __u32 ta
 	return bpf_map_lookup_elem(&fw_ports, &k);
 }
 
-/* a side's word: the trie's, and the rules naming the sets the address is in */
-static __always_inline __u64 fw_net_word(const struct fw_fields *f, const struct fw_table *t,
-					 __u32 side, __u32 w)
+/*
+ * acc &= a side's address bitmap, with the rules naming the sets the
+ * address is in. One loop per kind of pointer (trie value or table), so
+ * the verifier never carries two kinds through a loop.
+ */
+static __always_inline void fw_and_net(struct fw_scratch *sc, const struct fw_table *t,
+				       const struct fw_bits *bits, __u32 side, __u32 hits)
 {
-	__u64 x = f->net[side]->w[w];
-	int i;
+	__u32 w, i;
 
+#pragma clang loop unroll(disable)
+	for (w = 0; w < FW_RULE_WORDS; w++) {
+		__u64 x;
+
+		if (w >= t->nwords)
+			break;
+		x = bits->w[w];
 #pragma unroll
-	for (i = 0; i < FW_MAX_SET_REFS; i++) {
-		/* all ones when set i was hit: no branch to multiply states */
-		__u64 hit = -(__u64)((f->set_hits[side] >> i) & 1);
+		for (i = 0; i < FW_MAX_SET_REFS; i++) {
+			/* all ones when set i was hit: no branch to multiply states */
+			__u64 hit = -(__u64)((hits >> i) & 1);
 
-		x |= t->set_rules[side][i].w[w] & hit;
+			x |= t->set_rules[side][i].w[w] & hit;
+		}
+		sc->acc[w] &= x;
 	}
-	return x;
+}
+
+static __always_inline void fw_and_bits(struct fw_scratch *sc, const struct fw_table *t,
+					const struct fw_bits *bits)
+{
+	__u32 w;
+
+#pragma clang loop unroll(disable)
+	for (w = 0; w < FW_RULE_WORDS; w++) {
+		if (w >= t->nwords)
+			break;
+		sc->acc[w] &= bits->w[w];
+	}
+}
+
+/* false: a trie entry missing, a table tcctl has not finished writing */
+static __always_inline bool fw_match_net(struct fw_scratch *sc, const struct fw_table *t,
+					 __u32 bank, __u32 table, __u32 side, bool v6)
+{
+	const __u8 *addr = side == FW_SRC ? sc->src : sc->dst;
+	__u32 hits = fw_set_hits(t, side, addr, v6);
+	const struct fw_bits *bits;
+
+	if (!(t->uses & (side == FW_SRC ? FW_USES_SRC_NET : FW_USES_DST_NET))) {
+		fw_and_net(sc, t, &t->any_net[side], side, hits);
+		return true;
+	}
+	bits = fw_lookup_net(bank, table, side, addr, v6);
+	if (!bits)
+		return false;
+	fw_and_net(sc, t, bits, side, hits);
+	return true;
+}
+
+static __always_inline bool fw_match_port(struct fw_scratch *sc, const struct fw_table *t,
+					  __u32 bank, __u32 table, __u32 side, const struct l4 *l4)
+{
+	const struct fw_bits *bits;
+
+	if (!(t->uses & (side == FW_SRC ? FW_USES_SPORT : FW_USES_DPORT)))
+		return true; /* no rule names the port: every rule takes it */
+	bits = fw_lookup_port(bank, table, side, l4);
+	if (!bits)
+		return false;
+	fw_and_bits(sc, t, bits);
+	return true;
 }
 
 static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const struct l3 *l3,
@@ -242,8 +297,8 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 	struct fw_visit_ctx v = { .len = p->len, .result = FW_RULES_NONE };
 	bool v6 = l3->proto == ETH_P_IPV6;
 	__u32 zero = 0, bank, idx, w, fam, dir;
+	const struct fw_bits *bits;
 	const struct fw_table *t;
-	struct fw_fields f = {};
 	struct fw_scratch *sc;
 	struct fw_state *st;
 
@@ -281,30 +336,33 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 		__builtin_memcpy(sc->dst, &iph->daddr, 4);
 	}
 
-	f.net[FW_SRC] = fw_lookup_net(&f, t, bank, table, FW_SRC, sc->src, v6);
-	f.net[FW_DST] = fw_lookup_net(&f, t, bank, table, FW_DST, sc->dst, v6);
-	f.port[FW_SRC] = fw_lookup_port(bank, table, FW_SRC, l4);
-	f.port[FW_DST] = fw_lookup_port(bank, table, FW_DST, l4);
-	idx = fw_proto_index(bank, table, l3->l4proto);
-	f.proto = bpf_map_lookup_elem(&fw_protos, &idx);
-	idx = fw_icmp_index(bank, table, l4->has_icmp ? l4->icmp_type : FW_ICMP_NONE);
-	f.icmp = bpf_map_lookup_elem(&fw_icmp, &idx);
-	/* a table tcctl has not finished writing: fail open, like every other gap */
-	if (!f.net[FW_SRC] || !f.net[FW_DST] || !f.port[FW_SRC] || !f.port[FW_DST] || !f.proto ||
-	    !f.icmp)
-		return FW_RULES_NONE;
-
 	fam = v6;
 	dir = p->hook == FW_HOOK_TC_EGRESS ? FW_DIR_OUT : FW_DIR_IN;
-	/* a loop, not unrolled: sixteen copies would not fit the stack */
 #pragma clang loop unroll(disable)
 	for (w = 0; w < FW_RULE_WORDS; w++) {
 		if (w >= t->nwords)
 			break;
-		sc->acc[w] = t->family[fam].w[w] & t->dir[dir].w[w] & fw_net_word(&f, t, FW_SRC, w) &
-			   fw_net_word(&f, t, FW_DST, w) & f.port[FW_SRC]->w[w] &
-			   f.port[FW_DST]->w[w] & f.proto->w[w] & f.icmp->w[w];
+		sc->acc[w] = t->family[fam].w[w] & t->dir[dir].w[w];
 	}
+	if (t->uses & FW_USES_PROTO) {
+		idx = fw_proto_index(bank, table, l3->l4proto);
+		bits = bpf_map_lookup_elem(&fw_protos, &idx);
+		if (!bits)
+			return FW_RULES_NONE;
+		fw_and_bits(sc, t, bits);
+	}
+	if (t->uses & FW_USES_ICMP) {
+		idx = fw_icmp_index(bank, table, l4->has_icmp ? l4->icmp_type : FW_ICMP_NONE);
+		bits = bpf_map_lookup_elem(&fw_icmp, &idx);
+		if (!bits)
+			return FW_RULES_NONE;
+		fw_and_bits(sc, t, bits);
+	}
+	if (!fw_match_net(sc, t, bank, table, FW_SRC, v6) ||
+	    !fw_match_net(sc, t, bank, table, FW_DST, v6) ||
+	    !fw_match_port(sc, t, bank, table, FW_SRC, l4) ||
+	    !fw_match_port(sc, t, bank, table, FW_DST, l4))
+		return FW_RULES_NONE;
 	v.first_rule = fw_rule_index(bank, table, 0);
 	v.nwords = t->nwords;
 
