@@ -28,10 +28,10 @@ struct cidr fw_member_cidr4(const struct fw_set4_key *k);
 struct cidr fw_member_cidr6(const struct fw_set6_key *k);
 
 /*
- * writes members into slot; deletes them, all or none (-ENOENT: one is not
+ * writes members into slot (sorting them in place); deletes them, all or none (-ENOENT: one is not
  * there exactly; those deleted before it come back, their hits at zero)
  */
-int fw_set_write(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb);
+int fw_set_write(const struct fw_rule_maps *m, uint32_t slot, struct fw_members *mb);
 int fw_set_delete(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb);
 /* the members of slot, with their hit counters when hits */
 int fw_set_read(const struct fw_rule_maps *m, uint32_t slot, bool hits, struct fw_members *out);
