@@ -136,6 +136,17 @@ snapshot() {
 	}
 }
 
+# wait_listen NS {tcp|udp} PORT: until a socket listens there (5 s at most)
+wait_listen() {
+	local flag=-lnt
+	[ "$2" = udp ] && flag=-lnu
+	for _ in $(seq 50); do
+		in_ns "$1" ss "$flag" "sport = :$3" | grep -q ":$3" && return 0
+		sleep 0.1
+	done
+	fail_msg "nothing listens on $2 port $3 in $1"
+}
+
 # expect_error NAME RC MESSAGE NS CMD...: CMD exits RC, prints MESSAGE as its
 # only line on stderr and nothing on stdout, and NS's state is as it was
 expect_error() {

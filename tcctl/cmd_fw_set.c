@@ -123,7 +123,7 @@ static int set_members(struct args *a, bool add)
 			ret = -ENOMEM;
 	}
 	if (!ret)
-		ret = fw_edit_begin(&e, false);
+		ret = fw_edit_begin(&e, true);
 	else
 		goto out;
 	set = ret ? ret : fw_set_lookup(e.prev, name);

@@ -14,9 +14,10 @@ struct fw_edit {
 	struct fw_rule_maps maps;
 	struct fw_config *prev; /* live */
 	struct fw_config *next; /* the command's copy to change */
+	int lock_fd;		/* held by writers */
 };
 
-/* for a change when writing, for reading only otherwise */
+/* for a change when writing (one writer at a time), for reading only otherwise */
 int fw_edit_begin(struct fw_edit *e, bool writing);
 int fw_edit_commit(struct fw_edit *e);
 void fw_edit_end(struct fw_edit *e);

@@ -149,3 +149,14 @@ awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "10.%d.%d.%d\n", i / 65536, (i
 "$T" fw set load big "$DIR/million"
 check "a set of 1,000,000 members loads whole" expect_eq size \
 	"$("$T" -j fw set list big | jq -c '.[0] | [.ipv4, .ipv6]')" "[1000000,0]"
+
+# --- writers take turns ------------------------------------------------------------------
+"$T" fw rule flush table 5
+for i in $(seq 1 20); do
+	"$T" fw rule add table 5 proto udp dport $((1000 + i)) drop &
+	"$T" fw set load "par$i" "$DIR/list" &
+done
+wait
+check "20 rule adds and 20 set loads at once: none lost" expect_eq counts \
+	"$("$T" -j fw rule list table 5 | jq '.[0].rules | length') $("$T" -j fw set list | jq '[.[] | select(.name | startswith("par")) | .ipv4] | add')" \
+	"20 40"

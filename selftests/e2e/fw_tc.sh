@@ -26,7 +26,8 @@ check "dropped bytes are 10 frames of 98 bytes" expect_eq "icmp drop bytes" "$by
 # TCP and UDP are other protocols: untouched by an ICMP drop
 in_ns "$B" socat -T 5 TCP-LISTEN:7001,reuseaddr SYSTEM:'echo tcp-ok' &
 in_ns "$B" socat -T 5 UDP-RECVFROM:7002 SYSTEM:'echo udp-ok' &
-sleep 0.3
+wait_listen "$B" tcp 7001
+wait_listen "$B" udp 7002
 got=$(in_ns "$A" socat -T 2 - TCP:10.11.0.2:7001 </dev/null)
 check "TCP still flows while ICMP is dropped" expect_eq "tcp reply" "$got" tcp-ok
 got=$(echo hi | in_ns "$A" socat -T 2 - UDP:10.11.0.2:7002)
