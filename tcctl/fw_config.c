@@ -292,8 +292,20 @@ int fw_config_commit(const struct fw_rule_maps *m, struct fw_config *next,
 		     const struct fw_config *prev)
 {
 	int fresh[FW_MAX_SETS], n_fresh = 0, ret = 0;
-	uint32_t slot;
+	struct fw_state now;
+	uint32_t slot, zero = 0;
 
+	/* prev must still be live: its spare bank may be the live one by now */
+	if (bpf_map_lookup_elem(m->state, &zero, &now))
+		ret = -errno;
+	else if (now.version != prev->version)
+		ret = -EAGAIN;
+	if (ret == -EAGAIN)
+		err("the fw configuration changed while this command ran (another tcctl?); nothing changed: run it again");
+	else if (ret)
+		err("cannot read %s: %s", FW_MAP_STATE, strerror(-ret));
+	if (ret)
+		return ret;
 	for (int i = 0; i < next->nsets && !ret; i++) {
 		struct fw_set_conf *s = &next->sets[i];
 

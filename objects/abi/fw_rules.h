@@ -240,8 +240,8 @@ struct fw_rate_state {
 /* fw_rlrule: ARRAY of struct fw_rate_state, index fw_rule_index() */
 /* fw_rlsrc: LRU_HASH of struct fw_rate_state, per rule and source address */
 struct fw_rlsrc_key {
-	__u32 rule; /* fw_rule_index() */
-	__u8 addr[16];
+	__u32 rule;    /* fw_rule_index() */
+	__u8 addr[16]; /* IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d) */
 };
 _Static_assert(sizeof(struct fw_rlsrc_key) == 20, "fw_rlsrc_key is ABI");
 

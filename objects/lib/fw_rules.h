@@ -28,6 +28,7 @@ struct fw_visit_ctx {
 	__u32 first_rule; /* fw_rule_index(bank, table, 0) */
 	__u32 len;
 	__u32 result; /* enum fw_rules_result */
+	__u32 v6;
 };
 
 /*
@@ -45,25 +46,39 @@ static __always_inline __u64 ctz64(__u64 x)
 }
 
 /*
- * GCRA: a packet conforms when it arrives no earlier than its theoretical
- * arrival time minus the burst tolerance; conforming moves that time on by
- * the packet's cost. Updates race between CPUs and may let a few more
- * packets through under contention, never fewer.
+ * GCRA: the bucket holds a "theoretical arrival time"; a packet conforms
+ * when, with its own cost added, that time stays within the burst from
+ * now, and then it moves the time on by its cost. burst packets (or
+ * burst_bytes bytes) back to back conform, then one per cost. Updates race
+ * between CPUs and may let a few more packets through under contention,
+ * never fewer.
  */
-static __always_inline bool gcra_exceeds(__u64 tat, __u64 now, __u64 tolerance)
+static __always_inline bool gcra_conforms(__u64 *tat, __u64 now, __u64 cost, __u64 burst_ns)
 {
-	return tat > now && tat - now > tolerance;
+	__u64 next = (*tat > now ? *tat : now) + cost;
+
+	if (next - now > burst_ns)
+		return false;
+	*tat = next;
+	return true;
 }
 
 static __always_inline bool fw_rate_exceeded(struct fw_visit_ctx *v, const struct fw_rule *r,
 					     __u32 idx)
 {
-	__u64 now = bpf_ktime_get_ns(), pkt_cost = 0, byte_cost = 0;
+	__u64 now = bpf_ktime_get_ns(), pkt_cost = 0, byte_cost = 0, tat_pkts, tat_bytes;
 	struct fw_rate_state *st, fresh = {};
 	struct fw_rlsrc_key key = { .rule = idx };
 
 	if (r->rate_per_source) {
-		__builtin_memcpy(key.addr, v->s->src, sizeof(key.addr));
+		/* IPv4 as IPv4-mapped IPv6: 10.0.0.1 and 10.0.0.1:: are two sources */
+		if (v->v6) {
+			__builtin_memcpy(key.addr, v->s->src, sizeof(key.addr));
+		} else {
+			key.addr[10] = 0xff;
+			key.addr[11] = 0xff;
+			__builtin_memcpy(key.addr + 12, v->s->src, 4);
+		}
 		st = bpf_map_lookup_elem(&fw_rlsrc, &key);
 		if (!st) {
 			bpf_map_update_elem(&fw_rlsrc, &key, &fresh, BPF_NOEXIST);
@@ -75,22 +90,22 @@ static __always_inline bool fw_rate_exceeded(struct fw_visit_ctx *v, const struc
 	if (!st)
 		return false; /* no state, no limit: fail open like the rest of fw */
 
+	/* both limits checked before either bucket moves: a drop costs no tokens */
+	tat_pkts = st->tat_pkts;
+	tat_bytes = st->tat_bytes;
 	if (r->rate_pps) {
 		pkt_cost = NSEC_PER_SEC / r->rate_pps;
-		if (gcra_exceeds(st->tat_pkts, now,
-				 (r->burst_pkts ? r->burst_pkts - 1 : 0) * pkt_cost))
+		if (!gcra_conforms(&tat_pkts, now, pkt_cost, (__u64)r->burst_pkts * pkt_cost))
 			return true;
 	}
 	if (r->rate_bps) {
 		byte_cost = (__u64)v->len * NSEC_PER_SEC / r->rate_bps;
-		if (gcra_exceeds(st->tat_bytes, now,
-				 (__u64)r->burst_bytes * NSEC_PER_SEC / r->rate_bps))
+		if (!gcra_conforms(&tat_bytes, now, byte_cost,
+				   (__u64)r->burst_bytes * NSEC_PER_SEC / r->rate_bps))
 			return true;
 	}
-	if (r->rate_pps)
-		st->tat_pkts = (st->tat_pkts > now ? st->tat_pkts : now) + pkt_cost;
-	if (r->rate_bps)
-		st->tat_bytes = (st->tat_bytes > now ? st->tat_bytes : now) + byte_cost;
+	st->tat_pkts = tat_pkts;
+	st->tat_bytes = tat_bytes;
 	return false;
 }
 
@@ -294,8 +309,8 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 							  const struct l4 *l4, __u32 table,
 							  __u32 *policy)
 {
-	struct fw_visit_ctx v = { .len = p->len, .result = FW_RULES_NONE };
 	bool v6 = l3->proto == ETH_P_IPV6;
+	struct fw_visit_ctx v = { .len = p->len, .result = FW_RULES_NONE, .v6 = v6 };
 	__u32 zero = 0, bank, idx, w, fam, dir;
 	const struct fw_bits *bits;
 	const struct fw_table *t;
