@@ -64,11 +64,3 @@ void fw_edit_end(struct fw_edit *e)
 	if (e->lock_fd >= 0)
 		close(e->lock_fd); /* and the lock goes with it */
 }
-
-int fw_arg_table(struct args *a, uint32_t *table)
-{
-	*table = 0;
-	if (!arg_is(a, "table"))
-		return 0;
-	return arg_u32(a, "table", FW_MAX_TABLES - 1, table);
-}

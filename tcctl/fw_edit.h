@@ -22,7 +22,4 @@ int fw_edit_begin(struct fw_edit *e, bool writing);
 int fw_edit_commit(struct fw_edit *e);
 void fw_edit_end(struct fw_edit *e);
 
-/* an optional "table N" (table 0 by default) */
-int fw_arg_table(struct args *a, uint32_t *table);
-
 #endif /* TCCTL_FW_EDIT_H */

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "fw_cmds.h"
-#include "fw_edit.h"
 #include "fw_file.h"
 #include "fw_rule_text.h"
 

@@ -438,6 +438,14 @@ json_t *fw_rule_json(const struct fw_rule *r, const struct fw_config *c)
 	return j;
 }
 
+int fw_arg_table(struct args *a, uint32_t *table)
+{
+	*table = 0;
+	if (!arg_is(a, "table"))
+		return 0;
+	return arg_u32(a, "table", FW_MAX_TABLES - 1, table);
+}
+
 int fw_policy_parse(const char *word, uint32_t *policy)
 {
 	if (word && !strcmp(word, "drop"))

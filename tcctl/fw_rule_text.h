@@ -22,6 +22,9 @@ void fw_rule_format(const struct fw_rule *r, const struct fw_config *c, char *bu
 /* the rule's fields, for -j */
 json_t *fw_rule_json(const struct fw_rule *r, const struct fw_config *c);
 
+/* an optional "table N" (table 0 by default) */
+int fw_arg_table(struct args *a, uint32_t *table);
+
 /* drop or pass, as a policy */
 int fw_policy_parse(const char *word, uint32_t *policy);
 const char *fw_policy_name(uint32_t policy);

@@ -142,15 +142,6 @@ static inline int fwm_load(const char *path)
 
 /* --- configuration, as tcctl builds and commits it -------------------------- */
 
-/* an optional "table N", as tcctl's fw_arg_table (whose file needs all of tcctl) */
-static inline int fwm_arg_table(struct args *a, uint32_t *table)
-{
-	*table = 0;
-	if (!arg_is(a, "table"))
-		return 0;
-	return arg_u32(a, "table", FW_MAX_TABLES - 1, table);
-}
-
 /*
  * lines, up to a NULL, in the words of `tcctl fw load` files without their
  * verbs: "set NAME [counters] CIDR...", "policy [table N] drop|pass" and
@@ -186,13 +177,13 @@ static inline int fwm_build(const char *const *lines, struct fw_config *c)
 			}
 		} else if (n && !strcmp(words[0], "policy")) {
 			arg_next(&a);
-			ret = fwm_arg_table(&a, &table) ?:
+			ret = fw_arg_table(&a, &table) ?:
 			      fw_policy_parse(arg_next(&a), &c->tables[table].policy);
 		} else {
 			struct fw_table_conf *t;
 			struct fw_rule r = {};
 
-			ret = fwm_arg_table(&a, &table) ?: fw_rule_parse(&a, c, &r);
+			ret = fw_arg_table(&a, &table) ?: fw_rule_parse(&a, c, &r);
 			t = &c->tables[table];
 			if (!ret && t->n == FW_MAX_RULES)
 				ret = -E2BIG;
