@@ -276,11 +276,15 @@ static __always_inline void fw_and_bits(struct fw_scratch *sc, const struct fw_t
 static __always_inline bool fw_match_net(struct fw_scratch *sc, const struct fw_table *t,
 					 __u32 bank, __u32 table, __u32 side, bool v6)
 {
+	bool uses = t->uses & (side == FW_SRC ? FW_USES_SRC_NET : FW_USES_DST_NET);
 	const __u8 *addr = side == FW_SRC ? sc->src : sc->dst;
-	__u32 hits = fw_set_hits(t, side, addr, v6);
 	const struct fw_bits *bits;
+	__u32 hits;
 
-	if (!(t->uses & (side == FW_SRC ? FW_USES_SRC_NET : FW_USES_DST_NET))) {
+	if (!uses && !t->nsets[side])
+		return true; /* no rule names this side: every rule takes it */
+	hits = fw_set_hits(t, side, addr, v6);
+	if (!uses) {
 		fw_and_net(sc, t, &t->any_net[side], side, hits);
 		return true;
 	}
