@@ -575,6 +575,9 @@ bench_rules() {
 
 # --- main -------------------------------------------------------------------------
 
+# sourced by fw_rules.sh for the helpers, the cleanup and the drop-rate set-up
+[ "${BASH_SOURCE[0]}" == "$0" ] || return 0
+
 SUMMARY=()
 declare -A pps dpps
 XDPF_VERSION=$(dpkg-query -W -f='${Version}' xdp-tools 2>/dev/null)

@@ -1,15 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # make bench: checks the tools, builds the bench's helpers into build/bench/
-# (the packet tool and the empty programs that set the floor), then runs
-# bench.sh in a private mount namespace (selftests/sandbox.sh) with its own
-# bpffs and /run/netns. Benchmarks print figures and ratios; they never fail
-# on a figure, only when they cannot measure at all.
-# Usage: selftests/bench/run.sh   (as root, from anywhere; about 2 minutes)
-# Knobs, all optional: BENCH_SECTIONS="cost drop tcp rules" (a subset runs
-# alone), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
+# (the packet tool, the empty programs that set the floor and the drop-only
+# ones), then runs bench.sh and fw_rules.sh (fw's rules and sets), each in a
+# private mount namespace (selftests/sandbox.sh) with its own bpffs and
+# /run/netns. Benchmarks print figures and ratios; they never fail on a
+# figure, only when they cannot measure at all.
+# Usage: selftests/bench/run.sh   (as root, from anywhere; about 5 minutes)
+# Knobs, all optional: BENCH_SECTIONS="cost drop tcp rules fwcost fwdrop
+# fwload" (a subset runs alone: "fwcost fwdrop fwload" is fw_rules.sh's
+# part), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
 # case and round, 1.5), BENCH_ROUNDS (3), BENCH_TCP_SECONDS (2),
-# BENCH_TCP_ROUNDS (2), BENCH_CPU (the sender's core, 0).
+# BENCH_TCP_ROUNDS (2), BENCH_CPU (the sender's core, 0); for fw_rules.sh
+# BENCH_FW_REPEAT (1000000), BENCH_FW_RUNS (5), BENCH_FW_LOAD_ROUNDS (3),
+# BENCH_FW_NFT_ROUNDS (1).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,7 +47,27 @@ gcc -O2 -g -Wall -Wextra -Werror -o "$out/pktgen" selftests/bench/pktgen.c ||
 # clang -target bpf needs the host's include dirs spelled out (as in the Makefile)
 mapfile -t sys_inc < <(clang -v -E - </dev/null 2>&1 |
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter\n\1|p }')
-clang -O2 -g -target bpf -Wall -Wextra -Werror "${sys_inc[@]}" \
-	-c selftests/bench/pass.c -o "$out/pass.o" || die "cannot build $out/pass.o"
+for prog in pass drop; do
+	clang -O2 -g -target bpf -Wall -Wextra -Werror "${sys_inc[@]}" \
+		-c "selftests/bench/$prog.c" -o "$out/$prog.o" || die "cannot build $out/$prog.o"
+done
 
-exec selftests/sandbox.sh "$top/selftests/bench/bench.sh"
+# bench.sh's sections and fw_rules.sh's, each script in a sandbox of its own
+base=() fw=()
+for section in ${BENCH_SECTIONS:-cost drop tcp rules fwcost fwdrop fwload}; do
+	case $section in
+	cost | drop | tcp | rules) base+=("$section") ;;
+	fwcost | fwdrop | fwload) fw+=("$section") ;;
+	*) die "unknown section $section (BENCH_SECTIONS: cost drop tcp rules fwcost fwdrop fwload)" ;;
+	esac
+done
+: >"$out/results.txt" || die "cannot write $out/results.txt"
+status=0
+if [ "${#base[@]}" -gt 0 ]; then
+	BENCH_SECTIONS="${base[*]}" selftests/sandbox.sh "$top/selftests/bench/bench.sh" || status=$?
+	[ "$status" -ge 128 ] && exit "$status" # interrupted: no second part
+fi
+if [ "${#fw[@]}" -gt 0 ]; then
+	BENCH_SECTIONS="${fw[*]}" selftests/sandbox.sh "$top/selftests/bench/fw_rules.sh" || status=$?
+fi
+exit "$status"
