@@ -281,8 +281,15 @@ static __always_inline bool fw_match_net(struct fw_scratch *sc, const struct fw_
 	const struct fw_bits *bits;
 	__u32 hits;
 
-	if (!uses && !t->nsets[side])
-		return true; /* no rule names this side: every rule takes it */
+	if (!t->nsets[side]) {
+		if (!uses)
+			return true; /* no rule names this side: every rule takes it */
+		bits = fw_lookup_net(bank, table, side, addr, v6);
+		if (!bits)
+			return false;
+		fw_and_bits(sc, t, bits); /* the usual case: no set to OR in */
+		return true;
+	}
 	hits = fw_set_hits(t, side, addr, v6);
 	if (!uses) {
 		fw_and_net(sc, t, &t->any_net[side], side, hits);
