@@ -255,6 +255,9 @@ static int write_tables(const struct fw_rule_maps *m, const struct fw_config *ne
 				rules[i].dst_set = next->sets[rules[i].dst_set].slot;
 		}
 		ret = fw_compile(rules, tc->n, tc->policy, counted, n_counted, c);
+		if (ret == -E2BIG)
+			err("table %u: its rules name more than %d sets as src, or as dst",
+			    t, FW_MAX_SET_REFS);
 		if (!ret && tc->n) {
 			ret = fw_write_table(m, bank, t, c, rules);
 		} else if (!ret) {

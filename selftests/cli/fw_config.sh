@@ -160,3 +160,10 @@ wait
 check "20 rule adds and 20 set loads at once: none lost" expect_eq counts \
 	"$("$T" -j fw rule list table 5 | jq '.[0].rules | length') $("$T" -j fw set list | jq '[.[] | select(.name | startswith("par")) | .ipv4] | add')" \
 	"20 40"
+
+# --- limits ---------------------------------------------------------------------------------
+for i in 1 2 3 4 5 6 7 8 9; do "$T" fw set create "lim$i"; done
+for i in 1 2 3 4 5 6 7 8; do "$T" fw rule add table 6 src "@lim$i" drop; done
+expect_fw_error "a ninth set on one side of a table" 1 \
+	"tcctl: table 6: its rules name more than 8 sets as src, or as dst" \
+	"$T" fw rule add table 6 src @lim9 drop
