@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Rules to bitmaps: the classifier's tables, computed once per change. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,30 @@ static int rule_family_ok(const struct fw_rule *r, int fam)
 	return !(r->match & FW_M_FAMILY) || r->family == (fam ? 6 : 4);
 }
 
+static int cmp_len_desc(const void *a, const void *b)
+{
+	return ((const struct fw_prefix_bits *)b)->len - ((const struct fw_prefix_bits *)a)->len;
+}
+
+/* the prefixes, longest first (so the /0 comes last), into the table itself */
+static void inline_nets(const struct fw_prefix_bits *list, int count, struct fw_inline_nets *in)
+{
+	struct fw_prefix_bits sorted[FW_INLINE_NETS];
+
+	memcpy(sorted, list, count * sizeof(*list));
+	qsort(sorted, count, sizeof(*sorted), cmp_len_desc);
+	in->n = count;
+	for (int i = 0; i < count; i++) {
+		uint8_t mask[16] = {};
+
+		for (int bit = 0; bit < sorted[i].len; bit++)
+			mask[bit / 8] |= 0x80 >> (bit % 8);
+		memcpy(in->addr[i], sorted[i].addr, 16);
+		memcpy(in->mask[i], mask, 16);
+		in->bits[i] = sorted[i].bits;
+	}
+}
+
 /* the distinct prefixes of one family and side, each with the rules containing it, and a /0 */
 static int compile_nets(const struct fw_rule *rules, int n, int fam, int side,
 			const struct fw_bits *any, struct fw_compiled *c)
@@ -83,6 +108,8 @@ static int compile_nets(const struct fw_rule *rules, int n, int fam, int side,
 	}
 	c->net[fam][side] = list;
 	c->n_net[fam][side] = count;
+	if (count <= FW_INLINE_NETS)
+		inline_nets(list, count, &c->table.inline_nets[fam][side]);
 	return 0;
 }
 
@@ -137,8 +164,10 @@ static int compile_ports(const struct fw_rule *rules, int n, int side, const str
 			 struct fw_compiled *c)
 {
 	uint32_t *cuts = malloc((2 * n + 2) * sizeof(*cuts));
+	struct fw_inline_ports *in = &c->table.inline_ports[side];
 	struct fw_prefix_bits *list = NULL;
 	int ncuts = 0, count = 0, cap = 0, ret = 0;
+	bool inline_full = false;
 
 	if (!cuts)
 		return -ENOMEM;
@@ -151,6 +180,7 @@ static int compile_ports(const struct fw_rule *rules, int n, int side, const str
 		cuts[ncuts++] = rule_ports(&rules[i], side)[1] + 1U;
 	}
 	qsort(cuts, ncuts, sizeof(*cuts), cmp_u32);
+	in->n = 0;
 	for (int k = 0; k + 1 < ncuts && !ret; k++) {
 		uint32_t lo = cuts[k], hi = cuts[k + 1] - 1;
 		struct fw_bits bits = *any;
@@ -165,7 +195,17 @@ static int compile_ports(const struct fw_rule *rules, int n, int side, const str
 		}
 		if (!bits_equal(&bits, any))
 			ret = add_range_prefixes(&list, &count, &cap, lo, hi, &bits);
+		/* the interval inline too, while they fit; n is 0 when they do not */
+		if (in->n < FW_INLINE_PORTS) {
+			in->start[in->n] = lo;
+			in->bits[in->n++] = bits;
+		} else {
+			inline_full = true;
+		}
 	}
+	if (inline_full)
+		in->n = 0;
+	in->bits[FW_INLINE_PORTS] = *any; /* no ports: the rules that name none */
 	if (!ret) /* 0-65535 is one /0: the rules that name no port */
 		ret = add_range_prefixes(&list, &count, &cap, 0, 65535, any);
 	free(cuts);

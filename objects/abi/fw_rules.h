@@ -76,6 +76,39 @@ enum fw_side {
 	FW_DST = 1,
 };
 
+/*
+ * A side with few distinct prefixes keeps them in its table, longest
+ * first, the /0 last: comparing eight masked addresses costs less than one
+ * trie lookup. n is 0 when the side has more and uses its trie.
+ */
+#define FW_INLINE_NETS 4
+
+struct fw_inline_nets {
+	__u32 n;
+	__u32 pad;
+	__u32 addr[FW_INLINE_NETS][4]; /* network order, host bits clear; IPv4 in [0] */
+	__u32 mask[FW_INLINE_NETS][4];
+	struct fw_bits bits[FW_INLINE_NETS]; /* as the trie's entry for the prefix */
+};
+_Static_assert(sizeof(struct fw_inline_nets) == 8 + FW_INLINE_NETS * (16 + 16 + 128),
+	       "fw_inline_nets is ABI");
+
+/*
+ * Likewise a port side cut into few intervals by its rules' ranges: the
+ * interval a port falls in is the number of starts at or below it, less
+ * one. n is 0 when the side uses its trie.
+ */
+#define FW_INLINE_PORTS 8
+
+struct fw_inline_ports {
+	__u32 n;
+	__u32 pad;
+	__u16 start[FW_INLINE_PORTS]; /* ascending, start[0] == 0 */
+	struct fw_bits bits[FW_INLINE_PORTS + 1]; /* [FW_INLINE_PORTS]: packets without ports */
+};
+_Static_assert(sizeof(struct fw_inline_ports) == 24 + (FW_INLINE_PORTS + 1) * 128,
+	       "fw_inline_ports is ABI");
+
 /* fw_tables: ARRAY, index fw_table_index(bank, table) */
 struct fw_table {
 	__u32 nrules;
@@ -89,8 +122,12 @@ struct fw_table {
 	struct fw_bits dir[2];	  /* rules for ingress (and XDP) [0], egress [1] */
 	struct fw_bits set_rules[2][FW_MAX_SET_REFS]; /* rules naming sets[side][i] */
 	struct fw_bits any_net[2]; /* rules naming no address nor set, by side: the tries' /0 */
+	struct fw_inline_nets inline_nets[2][2]; /* by family (IPv4, IPv6) and side */
+	struct fw_inline_ports inline_ports[2];	 /* by side */
 };
-_Static_assert(sizeof(struct fw_table) == 96 + 22 * 128, "fw_table is ABI");
+_Static_assert(sizeof(struct fw_table) == 96 + 22 * 128 + 4 * sizeof(struct fw_inline_nets) +
+						 2 * sizeof(struct fw_inline_ports),
+	       "fw_table is ABI");
 
 /*
  * A trie or array no rule of the table needs is not looked up: a trie

@@ -272,18 +272,49 @@ static __always_inline void fw_and_bits(struct fw_scratch *sc, const struct fw_t
 	}
 }
 
+/*
+ * The first (longest) of a side's inline prefixes that holds the address;
+ * the /0, the last in use, always does. found is computed without a branch
+ * so the verifier carries one state out of the loop, not one per index.
+ */
+static __always_inline __u32 fw_inline_find(const struct fw_inline_nets *in, const __u8 *addr)
+{
+	const __u32 *a = (const __u32 *)addr; /* in fw_scratch, 4-byte aligned */
+	__u32 found = 0, i;
+
+#pragma clang loop unroll(disable)
+	for (i = 0; i < FW_INLINE_NETS; i++) {
+		/* IPv4's words 1-3 are zero in the address and in the masks */
+		__u64 diff = ((a[0] ^ in->addr[i][0]) & in->mask[i][0]) |
+			     ((a[1] ^ in->addr[i][1]) & in->mask[i][1]) |
+			     ((a[2] ^ in->addr[i][2]) & in->mask[i][2]) |
+			     ((a[3] ^ in->addr[i][3]) & in->mask[i][3]);
+		__u64 hit = (diff - 1) >> 63; /* 1 when diff is 0: bit 63 of a borrow */
+
+		found = (i & -hit) | (found & ~-hit);
+		if (hit || i + 1 >= in->n)
+			break;
+	}
+	return found & (FW_INLINE_NETS - 1);
+}
+
 /* false: a trie entry missing, a table tcctl has not finished writing */
 static __always_inline bool fw_match_net(struct fw_scratch *sc, const struct fw_table *t,
 					 __u32 bank, __u32 table, __u32 side, bool v6)
 {
 	bool uses = t->uses & (side == FW_SRC ? FW_USES_SRC_NET : FW_USES_DST_NET);
 	const __u8 *addr = side == FW_SRC ? sc->src : sc->dst;
+	const struct fw_inline_nets *in = &t->inline_nets[v6][side];
 	const struct fw_bits *bits;
 	__u32 hits;
 
 	if (!t->nsets[side]) {
 		if (!uses)
 			return true; /* no rule names this side: every rule takes it */
+		if (in->n) {
+			fw_and_bits(sc, t, &in->bits[fw_inline_find(in, addr)]);
+			return true;
+		}
 		bits = fw_lookup_net(bank, table, side, addr, v6);
 		if (!bits)
 			return false;
@@ -295,6 +326,10 @@ static __always_inline bool fw_match_net(struct fw_scratch *sc, const struct fw_
 		fw_and_net(sc, t, &t->any_net[side], side, hits);
 		return true;
 	}
+	if (in->n) {
+		fw_and_net(sc, t, &in->bits[fw_inline_find(in, addr)], side, hits);
+		return true;
+	}
 	bits = fw_lookup_net(bank, table, side, addr, v6);
 	if (!bits)
 		return false;
@@ -302,13 +337,36 @@ static __always_inline bool fw_match_net(struct fw_scratch *sc, const struct fw_
 	return true;
 }
 
+/* the interval of a side's inline ports the packet's port falls in */
+static __always_inline __u32 fw_inline_port(const struct fw_inline_ports *in, __u32 side,
+					    const struct l4 *l4)
+{
+	__u64 port = side == FW_SRC ? l4->sport : l4->dport;
+	__u32 idx = 0, i;
+
+	if (!l4->has_ports)
+		return FW_INLINE_PORTS;
+#pragma clang loop unroll(disable)
+	for (i = 1; i < FW_INLINE_PORTS; i++) {
+		if (i >= in->n)
+			break;
+		idx += 1 - ((port - in->start[i]) >> 63); /* start[i] <= port, without a branch */
+	}
+	return idx & (FW_INLINE_PORTS - 1);
+}
+
 static __always_inline bool fw_match_port(struct fw_scratch *sc, const struct fw_table *t,
 					  __u32 bank, __u32 table, __u32 side, const struct l4 *l4)
 {
+	const struct fw_inline_ports *in = &t->inline_ports[side];
 	const struct fw_bits *bits;
 
 	if (!(t->uses & (side == FW_SRC ? FW_USES_SPORT : FW_USES_DPORT)))
 		return true; /* no rule names the port: every rule takes it */
+	if (in->n) {
+		fw_and_bits(sc, t, &in->bits[fw_inline_port(in, side, l4)]);
+		return true;
+	}
 	bits = fw_lookup_port(bank, table, side, l4);
 	if (!bits)
 		return false;
