@@ -52,6 +52,32 @@ int fw_cmd_save(struct args *a)
 	return ret;
 }
 
+/*
+ * A set whose members did not change keeps its slot: no reload, and its
+ * hit counters go on.
+ */
+static int keep_unchanged_sets(struct fw_edit *e, struct fw_config *c)
+{
+	for (int i = 0; i < c->nsets; i++) {
+		struct fw_set_conf *s = &c->sets[i];
+		int live = fw_config_set_find(e->prev, s->name), same;
+
+		if (live < 0)
+			continue;
+		same = fw_set_same(&e->maps, e->prev->sets[live].slot, &s->members);
+		if (same < 0) {
+			err("cannot read set %s: %s", s->name, strerror(-same));
+			return same;
+		}
+		if (same) {
+			s->slot = e->prev->sets[live].slot;
+			s->reload = false;
+			fw_members_free(&s->members);
+		}
+	}
+	return 0;
+}
+
 /* parsed whole first: a bad line changes nothing */
 int fw_cmd_load(struct args *a)
 {
@@ -77,7 +103,7 @@ int fw_cmd_load(struct args *a)
 		fw_config_free(e.next);
 		e.next = c;
 		c = NULL;
-		ret = fw_edit_commit(&e);
+		ret = keep_unchanged_sets(&e, e.next) ?: fw_edit_commit(&e);
 	}
 	fw_config_free(c);
 	fw_edit_end(&e);

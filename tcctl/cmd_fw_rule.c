@@ -38,10 +38,11 @@ static int arg_rule_id(struct args *a, const struct fw_table_conf *t, uint32_t t
 	return 0;
 }
 
-int fw_rule_insert(struct fw_config *c, uint32_t table, uint32_t pos, const struct fw_rule *r)
+int fw_rule_insert(struct fw_config *c, uint32_t table, uint32_t pos, const struct fw_rule *r,
+		   bool give_id)
 {
 	struct fw_table_conf *t = &c->tables[table];
-	uint32_t id = r->id ?: fw_config_next_id(t);
+	uint32_t id = r->id || !give_id ? r->id : fw_config_next_id(t);
 
 	if (t->n == FW_MAX_RULES) {
 		err("table %u is full: %d rules is the most", table, FW_MAX_RULES);
@@ -84,7 +85,7 @@ static int rule_add(struct args *a)
 					pos, table, t->n, t->n + 1);
 		r.id = id;
 		if (!ret)
-			ret = fw_rule_insert(e.next, table, pos ? pos - 1 : t->n, &r);
+			ret = fw_rule_insert(e.next, table, pos ? pos - 1 : t->n, &r, true);
 		if (!ret)
 			ret = fw_edit_commit(&e);
 	}
@@ -123,7 +124,7 @@ static int rule_del_move(struct args *a, bool move)
 			memmove(&t->rules[pos], &t->rules[pos + 1], (t->n - pos - 1) * sizeof(r));
 			t->n--;
 			if (move)
-				ret = fw_rule_insert(e.next, table, to - 1, &r);
+				ret = fw_rule_insert(e.next, table, to - 1, &r, true);
 		}
 		if (!ret)
 			ret = fw_edit_commit(&e);

@@ -12,8 +12,12 @@ int fw_cmd_set(struct tcctl *t, struct args *a);
 int fw_cmd_save(struct args *a);
 int fw_cmd_load(struct args *a);
 
-/* inserts r at pos (0-based) of table; gives it the next free id when it has none */
-int fw_rule_insert(struct fw_config *c, uint32_t table, uint32_t pos, const struct fw_rule *r);
+/*
+ * inserts r at pos (0-based) of table; an id of 0 becomes the next free one
+ * when give_id, else stays 0 for fw_config_give_ids
+ */
+int fw_rule_insert(struct fw_config *c, uint32_t table, uint32_t pos, const struct fw_rule *r,
+		   bool give_id);
 /* the set called name, or a one-line error */
 int fw_set_lookup(const struct fw_config *c, const char *name);
 /* a set name as the maps keep it: 1 to 31 of A-Z a-z 0-9 _ . - */

@@ -79,6 +79,18 @@ uint32_t fw_config_next_id(const struct fw_table_conf *t)
 	return id;
 }
 
+void fw_config_give_ids(struct fw_config *c)
+{
+	for (int t = 0; t < FW_MAX_TABLES; t++) {
+		struct fw_table_conf *tc = &c->tables[t];
+		uint32_t id = fw_config_next_id(tc);
+
+		for (uint32_t i = 0; i < tc->n; i++)
+			if (!tc->rules[i].id)
+				tc->rules[i].id = id++;
+	}
+}
+
 static int set_by_slot(const struct fw_config *c, uint32_t slot)
 {
 	for (int i = 0; i < c->nsets; i++)
@@ -103,7 +115,7 @@ int fw_config_read(const struct fw_rule_maps *m, struct fw_config *c)
 
 		if (bpf_map_lookup_elem(m->setmeta, &slot, &meta))
 			return -errno;
-		if (!(meta.flags & FW_SET_USED) || (meta.flags & FW_SET_PENDING))
+		if (!(meta.flags & FW_SET_USED) || !(meta.flags & fw_set_bank_flag(c->bank)))
 			continue;
 		s = &c->sets[c->nsets++];
 		memcpy(s->name, meta.name, sizeof(s->name));
@@ -273,13 +285,20 @@ static int write_tables(const struct fw_rule_maps *m, const struct fw_config *ne
 	return ret;
 }
 
-static int mark_live(const struct fw_rule_maps *m, const struct fw_set_conf *s)
+/* the slot's banks: the spare one's configuration has it, or not */
+static int set_banks(const struct fw_rule_maps *m, uint32_t slot, uint32_t bank, bool in,
+		     const struct fw_set_conf *s)
 {
-	struct fw_set_meta meta = {};
-	uint32_t slot = s->slot;
+	struct fw_set_meta meta;
 
-	memcpy(meta.name, s->name, sizeof(meta.name));
-	meta.flags = FW_SET_USED | s->flags;
+	if (bpf_map_lookup_elem(m->setmeta, &slot, &meta))
+		return -errno;
+	if (in)
+		meta.flags |= fw_set_bank_flag(bank);
+	else
+		meta.flags &= ~fw_set_bank_flag(bank);
+	if (s) /* the counters flag, as the new configuration has it */
+		meta.flags = (meta.flags & ~FW_SET_COUNTERS) | (s->flags & FW_SET_COUNTERS);
 	return bpf_map_update_elem(m->setmeta, &slot, &meta, 0) ? -errno : 0;
 }
 
@@ -327,9 +346,12 @@ int fw_config_commit(const struct fw_rule_maps *m, struct fw_config *next,
 				    s->name, FW_SET_ENTRIES, FW_SET_ENTRIES);
 		}
 	}
+	/* the spare bank's configuration: next's sets, and no other */
 	for (int i = 0; i < next->nsets && !ret; i++)
-		if (!next->sets[i].reload)
-			ret = mark_live(m, &next->sets[i]); /* a changed counters flag */
+		ret = set_banks(m, next->sets[i].slot, !prev->bank, true, &next->sets[i]);
+	for (int i = 0; i < prev->nsets && !ret; i++)
+		if (!slot_kept(next, prev->sets[i].slot))
+			ret = set_banks(m, prev->sets[i].slot, !prev->bank, false, NULL);
 	if (!ret)
 		ret = write_tables(m, next, !prev->bank) ?: carry_state(m, prev, next, !prev->bank);
 	if (!ret) {
@@ -344,68 +366,31 @@ int fw_config_commit(const struct fw_rule_maps *m, struct fw_config *next,
 			fw_slot_free(m, fresh[i]);
 		return ret;
 	}
-	/* live: the fresh slots are the sets now, and what nobody names goes */
-	for (int i = 0; i < next->nsets && !ret; i++)
-		if (next->sets[i].reload)
-			ret = mark_live(m, &next->sets[i]);
-	for (int i = 0; i < prev->nsets && !ret; i++)
-		if (!slot_kept(next, prev->sets[i].slot))
-			ret = fw_slot_free(m, prev->sets[i].slot);
+	/* live: what the new bank does not have goes */
+	ret = fw_config_tidy(m);
 	if (ret)
-		err("the new fw configuration is live, but tidying its sets failed: %s (the next change retries)",
-		    strerror(-ret));
+		err("the new fw configuration is live; the next change frees the sets it replaced");
 	return ret;
-}
-
-/* set slots the live bank's tables name */
-static void live_slots(const struct fw_rule_maps *m, bool named[FW_MAX_SETS])
-{
-	struct fw_state st;
-	uint32_t zero = 0;
-
-	memset(named, 0, FW_MAX_SETS * sizeof(*named));
-	if (bpf_map_lookup_elem(m->state, &zero, &st))
-		return;
-	for (uint32_t t = 0; t < FW_MAX_TABLES; t++) {
-		uint32_t idx = fw_table_index(st.bank & 1, t);
-		struct fw_table hdr;
-
-		if (bpf_map_lookup_elem(m->tables, &idx, &hdr) || !hdr.nrules)
-			continue;
-		for (int side = 0; side < 2; side++)
-			for (uint32_t i = 0; i < hdr.nsets[side] && i < FW_MAX_SET_REFS; i++)
-				if (hdr.sets[side][i] < FW_MAX_SETS)
-					named[hdr.sets[side][i]] = true;
-	}
 }
 
 int fw_config_tidy(const struct fw_rule_maps *m)
 {
-	struct fw_set_meta meta[FW_MAX_SETS];
-	bool named[FW_MAX_SETS];
+	struct fw_set_meta meta;
+	struct fw_state st;
+	uint32_t zero = 0;
 	int ret = 0;
 
-	for (uint32_t i = 0; i < FW_MAX_SETS; i++)
-		if (bpf_map_lookup_elem(m->setmeta, &i, &meta[i]))
-			return -errno;
-	live_slots(m, named);
+	if (bpf_map_lookup_elem(m->state, &zero, &st))
+		return -errno;
 	for (uint32_t i = 0; i < FW_MAX_SETS && !ret; i++) {
-		if (!(meta[i].flags & FW_SET_PENDING))
-			continue;
-		if (!named[i]) {
-			ret = fw_slot_free(m, i);
-			continue;
-		}
-		/* the switch happened: this slot is the set now, its namesake goes */
-		for (uint32_t j = 0; j < FW_MAX_SETS && !ret; j++)
-			if (j != i && (meta[j].flags & FW_SET_USED) && !named[j] &&
-			    !strncmp(meta[j].name, meta[i].name, FW_SET_NAME_LEN))
-				ret = fw_slot_free(m, j);
-		meta[i].flags &= ~FW_SET_PENDING;
-		if (!ret && bpf_map_update_elem(m->setmeta, &i, &meta[i], 0))
+		if (bpf_map_lookup_elem(m->setmeta, &i, &meta)) {
 			ret = -errno;
+			break;
+		}
+		if ((meta.flags & FW_SET_USED) && !(meta.flags & fw_set_bank_flag(st.bank & 1)))
+			ret = fw_slot_free(m, i);
 	}
 	if (ret)
-		err("cannot tidy the fw sets a killed tcctl left: %s", strerror(-ret));
+		err("cannot free the fw sets no configuration has: %s", strerror(-ret));
 	return ret;
 }

@@ -49,8 +49,10 @@ int fw_config_set_find(const struct fw_config *c, const char *name);
 int fw_config_set_add(struct fw_config *c, const char *name, uint32_t flags);
 /* whether a rule of any table names set i */
 bool fw_config_set_used(const struct fw_config *c, int set);
-/* the smallest id no rule of the table has */
+/* one above the highest id of the table's rules */
 uint32_t fw_config_next_id(const struct fw_table_conf *t);
+/* ids for the rules that have none (0), above every id of their table */
+void fw_config_give_ids(struct fw_config *c);
 
 /*
  * Makes next live in place of prev (what fw_config_read gave): sets to
@@ -63,9 +65,9 @@ int fw_config_commit(const struct fw_rule_maps *m, struct fw_config *next,
 		     const struct fw_config *prev);
 
 /*
- * Puts right what a writer killed half-way left: slots it was loading. A
- * pending slot the live bank names won (the switch happened) and replaces
- * its namesake; any other is dropped. Writers call it first.
+ * Frees every set slot the live bank's configuration does not have: slots a
+ * killed writer was loading, and the sets a replace took out, when it was
+ * killed before freeing them. Writers call it first; commit calls it last.
  */
 int fw_config_tidy(const struct fw_rule_maps *m);
 

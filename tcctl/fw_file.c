@@ -170,7 +170,8 @@ static int conf_rule(struct args *a, struct fw_config *c)
 	if (ret)
 		return ret;
 	r.id = id;
-	return fw_rule_insert(c, table, c->tables[table].n, &r);
+	/* an id only once every line is read: a later line may name any */
+	return fw_rule_insert(c, table, c->tables[table].n, &r, false);
 }
 
 static int conf_line(char **words, int n, struct fw_config *c, const char *conf)
@@ -215,6 +216,8 @@ int fw_config_parse_file(const char *path, struct fw_config *c)
 			ret = conf_line(words, n, c, path);
 	}
 	err_context(NULL);
+	if (!ret)
+		fw_config_give_ids(c);
 	if (!ret && ferror(f)) {
 		err("cannot read %s: %s", path, strerror(errno));
 		ret = -EIO;

@@ -133,6 +133,43 @@ static int cmp_key6(const void *a, const void *b)
 	return memcmp(x->addr, y->addr, 16) ?: (int)x->prefixlen - (int)y->prefixlen;
 }
 
+/* sorted, duplicates dropped: what the trie would hold */
+static void sort_unique(struct fw_members *mb)
+{
+	size_t k = 0;
+
+	qsort(mb->v4, mb->n4, sizeof(*mb->v4), cmp_key4);
+	for (size_t i = 0; i < mb->n4; i++)
+		if (!k || cmp_key4(&mb->v4[k - 1], &mb->v4[i]))
+			mb->v4[k++] = mb->v4[i];
+	mb->n4 = k;
+	k = 0;
+	qsort(mb->v6, mb->n6, sizeof(*mb->v6), cmp_key6);
+	for (size_t i = 0; i < mb->n6; i++)
+		if (!k || cmp_key6(&mb->v6[k - 1], &mb->v6[i]))
+			mb->v6[k++] = mb->v6[i];
+	mb->n6 = k;
+}
+
+int fw_set_same(const struct fw_rule_maps *m, uint32_t slot, struct fw_members *mb)
+{
+	struct fw_members live;
+	int ret;
+
+	sort_unique(mb);
+	ret = fw_set_read(m, slot, false, &live);
+	if (!ret) {
+		sort_unique(&live);
+		ret = live.n4 == mb->n4 && live.n6 == mb->n6;
+		for (size_t i = 0; ret && i < mb->n4; i++)
+			ret = !cmp_key4(&live.v4[i], &mb->v4[i]);
+		for (size_t i = 0; ret && i < mb->n6; i++)
+			ret = !cmp_key6(&live.v6[i], &mb->v6[i]);
+	}
+	fw_members_free(&live);
+	return ret;
+}
+
 /*
  * Sorted first: inserting in address order walks the trie along warm paths,
  * three times faster than random order for a million members.
@@ -280,7 +317,7 @@ int fw_slot_alloc(const struct fw_rule_maps *m, const char *name, uint32_t flags
 			continue;
 		memset(&meta, 0, sizeof(meta));
 		strncpy(meta.name, name, sizeof(meta.name) - 1);
-		meta.flags = flags | FW_SET_USED | FW_SET_PENDING;
+		meta.flags = flags | FW_SET_USED; /* in no bank yet: loading */
 		if (bpf_map_update_elem(m->setmeta, &i, &meta, 0))
 			return -errno;
 		*slot = i;

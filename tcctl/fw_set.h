@@ -35,10 +35,12 @@ int fw_set_write(const struct fw_rule_maps *m, uint32_t slot, struct fw_members 
 int fw_set_delete(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb);
 /* the members of slot, with their hit counters when hits */
 int fw_set_read(const struct fw_rule_maps *m, uint32_t slot, bool hits, struct fw_members *out);
+/* 1 when slot holds exactly mb's members (sorted and deduplicated in place), 0 if not */
+int fw_set_same(const struct fw_rule_maps *m, uint32_t slot, struct fw_members *mb);
 /* members per slot, for listings */
 int fw_set_count(const struct fw_rule_maps *m, size_t n4[FW_MAX_SETS], size_t n6[FW_MAX_SETS]);
 
-/* a free slot, named and marked pending */
+/* a free slot, named, in no bank's configuration yet */
 int fw_slot_alloc(const struct fw_rule_maps *m, const char *name, uint32_t flags, uint32_t *slot);
 /* members gone, then the name */
 int fw_slot_free(const struct fw_rule_maps *m, uint32_t slot);

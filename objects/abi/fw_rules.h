@@ -24,7 +24,8 @@
  * the other bank and switches with one 4-byte write, so packets see the old
  * rules or the new ones, never a mix, and a tcctl killed half-way leaves the
  * old bank in force. Sets are not banked: a replace loads changed sets into
- * fresh slots that only the new rules name.
+ * fresh slots, and fw_setmeta says which banks' configurations have each
+ * slot.
  */
 #ifndef TCCTL_ABI_FW_RULES_H
 #define TCCTL_ABI_FW_RULES_H
@@ -258,8 +259,19 @@ struct fw_set_elem {
 enum fw_set_flags {
 	FW_SET_USED = 1 << 0,
 	FW_SET_COUNTERS = 1 << 1,
-	FW_SET_PENDING = 1 << 2, /* being loaded by a replace that has not switched yet */
+	/*
+	 * The banks whose configuration has the set. A slot in neither live
+	 * nor spare is being loaded, or is left over from a replace: the next
+	 * writer frees every slot the live bank does not have.
+	 */
+	FW_SET_BANK0 = 1 << 2,
+	FW_SET_BANK1 = 1 << 3,
 };
+
+static inline __u32 fw_set_bank_flag(__u32 bank)
+{
+	return bank ? FW_SET_BANK1 : FW_SET_BANK0;
+}
 
 struct fw_set_meta {
 	char name[FW_SET_NAME_LEN];
