@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The demo: two namespaces on a veth pair; fw loaded with plain tc, then with
 # ip at XDP; pings dropped and counted; ICMP switched back to pass at run
-# time with tcctl (and with tc exec tcctl); everything removed at the end.
+# time with tcctl (and with tc exec tcctl); then rules, a blocklist set and a
+# default-drop policy loaded at once from a file; everything removed at the
+# end.
 #
 # It runs in a private mount namespace with a bpffs of its own, so the pins it
 # makes can never meet a live fw on this host.
@@ -29,12 +31,12 @@ say() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 # in the server namespace, without the /sys remount of ip netns exec
 srv() { printf '[server] $ %s\n' "$*"; nsenter --net="/run/netns/$server" "$@"; }
-pings() {
-	local got
+pings() { # COUNT ANSWERS [FROM]
+	local got from=${3:-10.11.0.1}
 	# ping exits 1 when nothing answers: that is the point here
-	got=$(nsenter --net="/run/netns/$client" ping -q -n -c "$1" -i 0.1 -W 1 10.11.0.2 |
+	got=$(nsenter --net="/run/netns/$client" ping -q -n -c "$1" -i 0.1 -W 1 -I "$from" 10.11.0.2 |
 		sed -n 's/.* \([0-9]*\) received.*/\1/p' || true)
-	echo "[client] $1 pings to 10.11.0.2: $got answered"
+	echo "[client] $1 pings from $from to 10.11.0.2: $got answered"
 	[ "$got" -eq "$2" ] || { echo "demo: expected $2 answers" >&2; exit 1; }
 }
 drops() {
@@ -78,6 +80,32 @@ drops 9
 run tcctl -n "$server" status dev v1
 srv tc exec tcctl fw proto icmp pass
 pings 2 2
+
+say "Rules and sets: a blocklist, and a default-drop policy that lets one host ping"
+nsenter --net="/run/netns/$client" ip addr add 10.11.0.3/24 dev v0
+run tcctl fw set create blocklist counters
+run tcctl fw set add blocklist 10.11.0.3 192.0.2.0/24
+run tcctl fw rule add src @blocklist drop
+pings 2 2
+pings 3 0 10.11.0.3
+run tcctl fw rule list
+run tcctl fw set list blocklist members
+conf=$(mktemp)
+cat >"$conf" <<'EOF'
+set create blocklist counters
+set add blocklist 10.11.0.3
+policy drop
+rule add src 10.11.0.1 proto icmp icmp-type echo-request pass
+EOF
+echo "[a configuration file]"
+cat "$conf"
+echo "(loaded at once: packets see the old rules or these, never a mix)"
+run tcctl fw load "$conf"
+pings 2 2
+pings 2 0 10.11.0.3
+run tcctl fw rule list
+run tcctl fw save
+rm -f "$conf"
 
 say "Remove everything"
 srv ip link set dev v1 xdpgeneric off
