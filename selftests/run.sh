@@ -32,7 +32,9 @@ source selftests/tally.sh
 for f in "${files[@]}"; do
 	[ -e "$f" ] || continue
 	echo "# $f"
+	start=$SECONDS
 	tally_run selftests/sandbox.sh "$f"
+	echo "# $f: $((SECONDS - start)) s"
 done
 host_after=$(host_state)
 [ "$host_after" == "$host_before" ]

@@ -171,20 +171,23 @@ sets=$("$TCCTL" fw set list)
 # the load takes a second or more after that
 "$TCCTL" fw load "$tmp/big.conf" &
 lpid=$!
-for _ in $(seq 1500); do
-	[ -n "$(slots loading)" ] && break
+# the first element, 20.0.0.0/24, in the loading slot: the batches have begun
+first_in() {
+	bpftool map lookup pinned "$PIN_DIR/fw_set4" key 64 0 0 0 0 0 0 "${1:-0}" 20 0 0 1 >/dev/null 2>&1
+}
+pending=
+for _ in $(seq 3000); do
+	pending=$(slots loading)
+	[ -n "$pending" ] && first_in "${pending%% *}" && break
 	kill -0 "$lpid" 2>/dev/null || break
-	sleep 0.02
+	sleep 0.01
 done
-sleep 0.3
-check "tcctl fw load BIG is still loading 0.3 s after it took a set slot" kill -0 "$lpid"
-pending=$(slots loading)
+check "tcctl fw load BIG is still loading when its first elements are in" kill -0 "$lpid"
 kill -KILL "$lpid"
 wait "$lpid" 2>/dev/null
 check "... it left a half-loaded slot behind" test -n "$pending"
 slot=${pending%% *}
-check "... which holds some of the new elements" \
-	bash -c "bpftool map lookup pinned '$PIN_DIR/fw_set4' key 64 0 0 0 0 0 0 ${slot:-0} 20 0 0 1 >/dev/null"
+check "... which holds some of the new elements" first_in "$slot"
 check "after the kill, the old configuration is in force: pings from 10.11.0.1 fail" \
 	expect_eq pings "$(ping_count "$A" 10.11.0.2 2)" 0
 check "... tcctl fw save prints the old configuration" expect_eq save "$("$TCCTL" fw save)" "$saved"
