@@ -2,6 +2,7 @@
 /* tcctl fw save [ FILE ] and tcctl fw load FILE: the whole configuration. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -58,24 +59,30 @@ int fw_cmd_save(struct args *a)
  */
 static int keep_unchanged_sets(struct fw_edit *e, struct fw_config *c)
 {
-	for (int i = 0; i < c->nsets; i++) {
-		struct fw_set_conf *s = &c->sets[i];
-		int live = fw_config_set_find(e->prev, s->name), same;
+	struct fw_members *live = calloc(FW_MAX_SETS, sizeof(*live));
+	int ret;
 
-		if (live < 0)
-			continue;
-		same = fw_set_same(&e->maps, e->prev->sets[live].slot, &s->members);
-		if (same < 0) {
-			err("cannot read set %s: %s", s->name, strerror(-same));
-			return same;
-		}
-		if (same) {
-			s->slot = e->prev->sets[live].slot;
-			s->reload = false;
-			fw_members_free(&s->members);
-		}
+	if (!live) {
+		err("out of memory");
+		return -ENOMEM;
 	}
-	return 0;
+	ret = fw_set_read_all(&e->maps, live);
+	if (ret)
+		err("cannot read the sets' members: %s", strerror(-ret));
+	for (int i = 0; i < c->nsets && !ret; i++) {
+		struct fw_set_conf *s = &c->sets[i];
+		int was = fw_config_set_find(e->prev, s->name);
+
+		if (was < 0 || !fw_members_same(&s->members, &live[e->prev->sets[was].slot]))
+			continue;
+		s->slot = e->prev->sets[was].slot;
+		s->reload = false;
+		fw_members_free(&s->members);
+	}
+	for (int i = 0; i < FW_MAX_SETS; i++)
+		fw_members_free(&live[i]);
+	free(live);
+	return ret;
 }
 
 /* parsed whole first: a bad line changes nothing */

@@ -226,38 +226,43 @@ int fw_config_parse_file(const char *path, struct fw_config *c)
 	return ret;
 }
 
-static int write_members(FILE *f, const struct fw_rule_maps *m, const struct fw_set_conf *s)
+static void write_members(FILE *f, const struct fw_set_conf *s, const struct fw_members *mb)
 {
-	struct fw_members mb;
 	char buf[CIDR_STRLEN];
 	struct cidr c;
-	int ret;
 
-	ret = fw_set_read(m, s->slot, false, &mb);
-	for (size_t i = 0; !ret && i < mb.n4; i++) {
-		c = fw_member_cidr4(&mb.v4[i]);
+	for (size_t i = 0; i < mb->n4; i++) {
+		c = fw_member_cidr4(&mb->v4[i]);
 		fprintf(f, "set add %s %s\n", s->name, cidr_format(&c, buf));
 	}
-	for (size_t i = 0; !ret && i < mb.n6; i++) {
-		c = fw_member_cidr6(&mb.v6[i]);
+	for (size_t i = 0; i < mb->n6; i++) {
+		c = fw_member_cidr6(&mb->v6[i]);
 		fprintf(f, "set add %s %s\n", s->name, cidr_format(&c, buf));
 	}
-	fw_members_free(&mb);
-	return ret;
 }
 
 int fw_config_write_file(FILE *f, const struct fw_rule_maps *m, const struct fw_config *c)
 {
+	struct fw_members *members = calloc(FW_MAX_SETS, sizeof(*members));
 	char text[512];
-	int ret = 0;
+	int ret;
 
+	if (!members) {
+		err("out of memory");
+		return -ENOMEM;
+	}
+	ret = fw_set_read_all(m, members);
+	if (ret) {
+		err("cannot read the sets' members: %s", strerror(-ret));
+		goto out;
+	}
 	fprintf(f, "# tcctl fw configuration: load with \"tcctl fw load FILE\"\n");
-	for (int i = 0; i < c->nsets && !ret; i++) {
+	for (int i = 0; i < c->nsets; i++) {
 		fprintf(f, "set create %s%s\n", c->sets[i].name,
 			c->sets[i].flags & FW_SET_COUNTERS ? " counters" : "");
-		ret = write_members(f, m, &c->sets[i]);
+		write_members(f, &c->sets[i], &members[c->sets[i].slot]);
 	}
-	for (uint32_t t = 0; t < FW_MAX_TABLES && !ret; t++) {
+	for (uint32_t t = 0; t < FW_MAX_TABLES; t++) {
 		const struct fw_table_conf *tc = &c->tables[t];
 
 		if (tc->policy != FW_PASS)
@@ -267,7 +272,9 @@ int fw_config_write_file(FILE *f, const struct fw_rule_maps *m, const struct fw_
 			fprintf(f, "rule add table %u id %u %s\n", t, tc->rules[i].id, text);
 		}
 	}
-	if (ret)
-		err("cannot read the sets' members: %s", strerror(-ret));
+out:
+	for (int i = 0; i < FW_MAX_SETS; i++)
+		fw_members_free(&members[i]);
+	free(members);
 	return ret;
 }

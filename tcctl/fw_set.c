@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Set members in the tries, in batches; set slots in fw_setmeta. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -151,23 +152,13 @@ static void sort_unique(struct fw_members *mb)
 	mb->n6 = k;
 }
 
-int fw_set_same(const struct fw_rule_maps *m, uint32_t slot, struct fw_members *mb)
+bool fw_members_same(struct fw_members *a, struct fw_members *b)
 {
-	struct fw_members live;
-	int ret;
-
-	sort_unique(mb);
-	ret = fw_set_read(m, slot, false, &live);
-	if (!ret) {
-		sort_unique(&live);
-		ret = live.n4 == mb->n4 && live.n6 == mb->n6;
-		for (size_t i = 0; ret && i < mb->n4; i++)
-			ret = !cmp_key4(&live.v4[i], &mb->v4[i]);
-		for (size_t i = 0; ret && i < mb->n6; i++)
-			ret = !cmp_key6(&live.v6[i], &mb->v6[i]);
-	}
-	fw_members_free(&live);
-	return ret;
+	sort_unique(a);
+	sort_unique(b);
+	return a->n4 == b->n4 && a->n6 == b->n6 &&
+	       !memcmp(a->v4, b->v4, a->n4 * sizeof(*a->v4)) &&
+	       !memcmp(a->v6, b->v6, a->n6 * sizeof(*a->v6));
 }
 
 /*
@@ -200,12 +191,10 @@ int fw_set_delete(const struct fw_rule_maps *m, uint32_t slot, const struct fw_m
 	return ret;
 }
 
-/*
- * Every key of a trie, handed to visit with its value. Walks with
- * get_next_key: LPM tries have no lookup batch on the kernels we support.
- */
-static int walk(int fd, size_t key_size, bool values,
-		int (*visit)(const void *key, const struct fw_set_elem *v, void *arg), void *arg)
+typedef int (*visit_fn)(const void *key, const struct fw_set_elem *v, void *arg);
+
+/* one key at a time: for kernels without batch lookups on tries */
+static int walk_keys(int fd, size_t key_size, visit_fn visit, void *arg)
 {
 	uint8_t key[24], next[24];
 	struct fw_set_elem v = {};
@@ -215,13 +204,53 @@ static int walk(int fd, size_t key_size, bool values,
 	while (!bpf_map_get_next_key(fd, prev, next)) {
 		memcpy(key, next, key_size);
 		prev = key;
-		if (values && bpf_map_lookup_elem(fd, key, &v))
+		if (bpf_map_lookup_elem(fd, key, &v))
 			continue; /* deleted meanwhile */
 		ret = visit(key, &v, arg);
 		if (ret)
 			return ret;
 	}
 	return errno == ENOENT ? 0 : -errno;
+}
+
+/*
+ * Every key of a trie, handed to visit with its value, BATCH at a time: a
+ * million one-key syscalls take seconds here and minutes under emulation.
+ */
+static int walk(int fd, size_t key_size, visit_fn visit, void *arg)
+{
+	struct fw_set_elem *vals = malloc(BATCH * sizeof(*vals));
+	uint8_t *keys = malloc(BATCH * key_size), in[24], out[24];
+	bool first = true, done = false;
+	int ret = 0;
+
+	if (!keys || !vals) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (!done && !ret) {
+		__u32 count = BATCH;
+
+		if (bpf_map_lookup_batch(fd, first ? NULL : in, out, keys, vals, &count, NULL)) {
+			if (first && (errno == EINVAL || errno == ENOTSUPP || errno == EOPNOTSUPP)) {
+				ret = walk_keys(fd, key_size, visit, arg);
+				break;
+			}
+			if (errno != ENOENT) {
+				ret = -errno;
+				break;
+			}
+			done = true; /* the last, perhaps partial, batch */
+		}
+		for (__u32 i = 0; i < count && !ret; i++)
+			ret = visit(keys + i * key_size, &vals[i], arg);
+		memcpy(in, out, key_size);
+		first = false;
+	}
+out:
+	free(keys);
+	free(vals);
+	return ret;
 }
 
 static uint32_t key_slot(const void *key)
@@ -234,18 +263,21 @@ static uint32_t key_slot(const void *key)
 
 struct read_ctx {
 	uint32_t slot;
-	struct fw_members *out;
+	bool all;		 /* every slot, into out[slot] */
+	struct fw_members *out; /* or slot's alone, into out[0] */
 	bool v6;
 };
 
 static int collect(const void *key, const struct fw_set_elem *v, void *arg)
 {
 	struct read_ctx *r = arg;
-	struct fw_members *mb = r->out;
+	uint32_t slot = key_slot(key);
+	struct fw_members *mb;
 	int ret;
 
-	if (key_slot(key) != r->slot)
+	if (r->all ? slot >= FW_MAX_SETS : slot != r->slot)
 		return 0;
+	mb = r->all ? &r->out[slot] : r->out;
 	if (!r->v6) {
 		ret = grow((void **)&mb->v4, &mb->cap4, mb->n4, sizeof(*mb->v4));
 		if (!ret && mb->hits4)
@@ -282,9 +314,20 @@ int fw_set_read(const struct fw_rule_maps *m, uint32_t slot, bool hits, struct f
 		if (!out->hits4 || !out->hits6)
 			return -ENOMEM;
 	}
-	ret = walk(m->set4, sizeof(struct fw_set4_key), hits, collect, &r);
+	ret = walk(m->set4, sizeof(struct fw_set4_key), collect, &r);
 	r.v6 = true;
-	return ret ?: walk(m->set6, sizeof(struct fw_set6_key), hits, collect, &r);
+	return ret ?: walk(m->set6, sizeof(struct fw_set6_key), collect, &r);
+}
+
+int fw_set_read_all(const struct fw_rule_maps *m, struct fw_members out[FW_MAX_SETS])
+{
+	struct read_ctx r = { .all = true, .out = out };
+	int ret;
+
+	memset(out, 0, FW_MAX_SETS * sizeof(*out));
+	ret = walk(m->set4, sizeof(struct fw_set4_key), collect, &r);
+	r.v6 = true;
+	return ret ?: walk(m->set6, sizeof(struct fw_set6_key), collect, &r);
 }
 
 static int count_one(const void *key, const struct fw_set_elem *v, void *arg)
@@ -302,8 +345,8 @@ int fw_set_count(const struct fw_rule_maps *m, size_t n4[FW_MAX_SETS], size_t n6
 {
 	memset(n4, 0, FW_MAX_SETS * sizeof(*n4));
 	memset(n6, 0, FW_MAX_SETS * sizeof(*n6));
-	return walk(m->set4, sizeof(struct fw_set4_key), false, count_one, n4) ?:
-	       walk(m->set6, sizeof(struct fw_set6_key), false, count_one, n6);
+	return walk(m->set4, sizeof(struct fw_set4_key), count_one, n4) ?:
+	       walk(m->set6, sizeof(struct fw_set6_key), count_one, n6);
 }
 
 int fw_slot_alloc(const struct fw_rule_maps *m, const char *name, uint32_t flags, uint32_t *slot)

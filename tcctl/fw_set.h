@@ -35,8 +35,10 @@ int fw_set_write(const struct fw_rule_maps *m, uint32_t slot, struct fw_members 
 int fw_set_delete(const struct fw_rule_maps *m, uint32_t slot, const struct fw_members *mb);
 /* the members of slot, with their hit counters when hits */
 int fw_set_read(const struct fw_rule_maps *m, uint32_t slot, bool hits, struct fw_members *out);
-/* 1 when slot holds exactly mb's members (sorted and deduplicated in place), 0 if not */
-int fw_set_same(const struct fw_rule_maps *m, uint32_t slot, struct fw_members *mb);
+/* the members of every slot, out[slot], in one walk of the tries */
+int fw_set_read_all(const struct fw_rule_maps *m, struct fw_members out[FW_MAX_SETS]);
+/* the same members, slots aside (both sorted and deduplicated in place) */
+bool fw_members_same(struct fw_members *a, struct fw_members *b);
 /* members per slot, for listings */
 int fw_set_count(const struct fw_rule_maps *m, size_t n4[FW_MAX_SETS], size_t n6[FW_MAX_SETS]);
 
