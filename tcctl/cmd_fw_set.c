@@ -24,7 +24,8 @@ int fw_set_name_check(const char *name)
 	return 0;
 }
 
-int fw_set_lookup(const struct fw_config *c, const char *name)
+/* the set called name, or a one-line error */
+static int fw_set_lookup(const struct fw_config *c, const char *name)
 {
 	int set = fw_config_set_find(c, name);
 

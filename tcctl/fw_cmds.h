@@ -18,8 +18,6 @@ int fw_cmd_load(struct args *a);
  */
 int fw_rule_insert(struct fw_config *c, uint32_t table, uint32_t pos, const struct fw_rule *r,
 		   bool give_id);
-/* the set called name, or a one-line error */
-int fw_set_lookup(const struct fw_config *c, const char *name);
 /* a set name as the maps keep it: 1 to 31 of A-Z a-z 0-9 _ . - */
 int fw_set_name_check(const char *name);
 

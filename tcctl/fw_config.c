@@ -24,13 +24,12 @@ void fw_config_free(struct fw_config *c)
 	free(c);
 }
 
-int fw_config_copy(struct fw_config *dst, const struct fw_config *src)
+void fw_config_copy(struct fw_config *dst, const struct fw_config *src)
 {
 	/* members are only ever loaded into the copy being built, never shared */
 	memcpy(dst, src, sizeof(*dst));
 	for (int i = 0; i < dst->nsets; i++)
 		memset(&dst->sets[i].members, 0, sizeof(dst->sets[i].members));
-	return 0;
 }
 
 int fw_config_set_find(const struct fw_config *c, const char *name)

@@ -41,7 +41,7 @@ struct fw_config *fw_config_new(void);
 void fw_config_free(struct fw_config *c);
 /* the live configuration; set members are not read */
 int fw_config_read(const struct fw_rule_maps *m, struct fw_config *c);
-int fw_config_copy(struct fw_config *dst, const struct fw_config *src);
+void fw_config_copy(struct fw_config *dst, const struct fw_config *src);
 
 /* the index of the set called name, or -1 */
 int fw_config_set_find(const struct fw_config *c, const char *name);

@@ -48,7 +48,9 @@ int fw_edit_begin(struct fw_edit *e, bool writing)
 		if (ret && ret != -EPROTO)
 			err("cannot read the fw configuration from %s: %s", PIN_DIR, strerror(-ret));
 	}
-	return ret ?: fw_config_copy(e->next, e->prev);
+	if (!ret)
+		fw_config_copy(e->next, e->prev);
+	return ret;
 }
 
 int fw_edit_commit(struct fw_edit *e)

@@ -7,9 +7,10 @@
  *
  *	TEST: <name, padded to 66 columns>                             [ OK ]
  *
- * or [FAIL], or [SKIP] for a test that cannot run on this machine. Failed
- * checks and skips explain themselves on stderr, on lines indented by four
- * spaces, just before the result line of their test.
+ * or [FAIL]. Unit tests never skip: what they need is installed, and a
+ * bare [SKIP] fails the suite (selftests/tally.sh). Failed checks explain
+ * themselves on stderr, on lines indented by four spaces, just before the
+ * result line of their test.
  */
 #ifndef TCCTL_SELFTESTS_TEST_H
 #define TCCTL_SELFTESTS_TEST_H
@@ -21,10 +22,8 @@
 
 struct test_state {
 	int checks_failed; /* in the running test */
-	bool skipped;	   /* the running test could not run here */
 	int tests_failed;
 	int tests_passed;
-	int tests_skipped;
 };
 
 static struct test_state test_state __attribute__((unused));
@@ -89,13 +88,6 @@ static inline bool test_check(bool ok, const char *file, int line)
 		test_check(___ok, __FILE__, __LINE__);                                            \
 	})
 
-/* The running test cannot run here: it reports [SKIP], unless a check failed. */
-static inline void test_skip(const char *why)
-{
-	test_msg("skipped: %s", why);
-	test_state.skipped = true;
-}
-
 /* Prints the result line of the test that just ran and starts the next one afresh. */
 static inline void test_report(const char *name)
 {
@@ -104,9 +96,6 @@ static inline void test_report(const char *name)
 	if (test_state.checks_failed) {
 		result = "FAIL";
 		test_state.tests_failed++;
-	} else if (test_state.skipped) {
-		result = "SKIP";
-		test_state.tests_skipped++;
 	} else {
 		test_state.tests_passed++;
 	}
@@ -114,7 +103,6 @@ static inline void test_report(const char *name)
 	printf("TEST: %-66s [%s]\n", name, result);
 	fflush(stdout);
 	test_state.checks_failed = 0;
-	test_state.skipped = false;
 }
 
 /* main's exit status: 1 if any test failed */
