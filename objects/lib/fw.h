@@ -71,9 +71,8 @@ static __always_inline enum ctx_verdict fw_process(struct pkt *p)
 	if (v && *v == FW_DROP)
 		verdict = FW_DROP; /* any other value passes: fw fails open */
 	if (verdict == FW_PASS && parsed == PARSE_IP) {
-		struct l4 l4 = {};
+		struct l4 l4 = {}; /* parsed by fw_rules_run when it is needed */
 
-		parse_l4(p, &l3, &l4);
 		switch (fw_rules_run(p, &l3, &l4, table, &policy)) {
 		case FW_RULES_DROP:
 			verdict = FW_DROP;

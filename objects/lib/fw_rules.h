@@ -374,8 +374,13 @@ static __always_inline bool fw_match_port(struct fw_scratch *sc, const struct fw
 	return true;
 }
 
+/*
+ * The rules of the packet's table; l4 is parsed here, and only when the
+ * rules or the policy (for its ND exemption) need it: a table without
+ * rules costs no L4 parse.
+ */
 static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const struct l3 *l3,
-							  const struct l4 *l4, __u32 table,
+							  struct l4 *l4, __u32 table,
 							  __u32 *policy)
 {
 	bool v6 = l3->proto == ETH_P_IPV6;
@@ -395,6 +400,9 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 	if (!t)
 		return FW_RULES_NONE;
 	*policy = t->policy;
+	if (!t->nrules && t->policy != FW_DROP)
+		return FW_RULES_NONE;
+	parse_l4(p, l3, l4);
 	if (!t->nrules)
 		return FW_RULES_NONE;
 	idx = p->hook;
