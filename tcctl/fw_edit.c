@@ -1,39 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Open, tidy, read; edit a copy; commit. */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/file.h>
 
 #include "fw_edit.h"
 #include "fw_pins.h"
+#include "lock.h"
 #include "obj.h"
-
-/*
- * Writers take turns: the pin directory's flock, which every tcctl (and
- * nothing else) takes, is held until fw_edit_end. Without it two writers
- * could pick the same free set slot.
- */
-static int lock_pins(struct fw_edit *e)
-{
-	e->lock_fd = open(PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (e->lock_fd < 0 || flock(e->lock_fd, LOCK_EX)) {
-		err("cannot lock %s: %s", PIN_DIR, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
 
 int fw_edit_begin(struct fw_edit *e, bool writing)
 {
 	int ret;
 
 	memset(e, 0, sizeof(*e));
-	e->lock_fd = -1;
 	ret = fw_pins_open(&e->maps);
-	if (!ret && writing)
-		ret = lock_pins(e);
+	/* held until fw_edit_end: two writers could otherwise pick one free set slot */
+	if (!ret && writing) {
+		ret = pins_lock();
+		e->locked = !ret;
+	}
 	if (ret)
 		return ret;
 	e->prev = fw_config_new();
@@ -63,6 +48,6 @@ void fw_edit_end(struct fw_edit *e)
 	fw_config_free(e->prev);
 	fw_config_free(e->next);
 	fw_pins_close(&e->maps); /* fds are open or -1 after begin */
-	if (e->lock_fd >= 0)
-		close(e->lock_fd); /* and the lock goes with it */
+	if (e->locked)
+		pins_unlock();
 }

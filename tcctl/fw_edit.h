@@ -14,7 +14,7 @@ struct fw_edit {
 	struct fw_rule_maps maps;
 	struct fw_config *prev; /* live */
 	struct fw_config *next; /* the command's copy to change */
-	int lock_fd;		/* held by writers */
+	bool locked;		/* a writer holds the pins lock */
 };
 
 /* for a change when writing (one writer at a time), for reading only otherwise */
