@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* fw: verdicts per IP protocol, at XDP (sec xdp) and tc (sec tc). */
+/* fw: the firewall, at XDP (sec xdp; chainable) and tc (sec tc). */
+#include "lib/chain.h"
 #include "lib/fw.h"
 
 SEC("xdp")
@@ -7,7 +8,7 @@ int fw_xdp(struct xdp_md *ctx)
 {
 	struct pkt p = pkt_from_xdp(ctx);
 
-	return ctx_verdict_xdp(fw_process(&p));
+	return chain_xdp_verdict(ctx, ctx_verdict_xdp(fw_process(&p)));
 }
 
 SEC("tc")
