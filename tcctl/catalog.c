@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "obj.h"
+#include "abi/chain.h"
 #include "abi/fw.h"
 #include "abi/fw_rules.h"
 
@@ -21,6 +22,14 @@ static const struct object_desc objects[] = {
 			  FW_MAP_PORTS, FW_MAP_PROTOS, FW_MAP_ICMP, FW_MAP_SET4, FW_MAP_SET6,
 			  FW_MAP_SETMETA, FW_MAP_RLRULE, FW_MAP_RLSRC },
 	},
+	{
+		.name = "chain",
+		.file = "chain.o",
+		.xdp_prog = "chain_xdp",
+		.xdp_sec = "xdp",
+		.internal = true,
+		.maps = { CHAIN_MAP_PROGS, CHAIN_MAP_HEADS, CHAIN_MAP_CURSOR },
+	},
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
@@ -28,7 +37,20 @@ static const struct object_desc objects[] = {
 const struct object_desc *object_find(const char *name)
 {
 	for (size_t i = 0; i < N_OBJECTS; i++)
-		if (!strcmp(objects[i].name, name))
+		if (!objects[i].internal && !strcmp(objects[i].name, name))
+			return &objects[i];
+	return NULL;
+}
+
+const struct object_desc *object_at(int i)
+{
+	return i >= 0 && (size_t)i < N_OBJECTS ? &objects[i] : NULL;
+}
+
+const struct object_desc *object_chain(void)
+{
+	for (size_t i = 0; i < N_OBJECTS; i++)
+		if (!strcmp(objects[i].name, "chain"))
 			return &objects[i];
 	return NULL;
 }

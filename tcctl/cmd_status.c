@@ -97,8 +97,6 @@ static int add_tcx(json_t *link)
 
 	json_object_set_new(link, "tcx", tcx);
 	for (int dir = TC_DIR_INGRESS; dir <= TC_DIR_EGRESS; dir++) {
-		uint32_t ours = tcx_our_prog(ifindex, dir);
-
 		n = sizeof(ids) / sizeof(ids[0]);
 		ret = tcx_prog_ids(ifindex, dir, ids, &n);
 		if (ret) {
@@ -107,9 +105,11 @@ static int add_tcx(json_t *link)
 			return ret;
 		}
 		for (uint32_t i = 0; i < n; i++) {
+			struct prog_owner po;
+			bool ours = !prog_identify(ids[i], &po) && po.object &&
+				    tcx_our_prog(ifindex, dir, po.object) == ids[i];
 			json_t *e = json_pack("{s:s, s:I, s:b}", "direction", tc_dir_name(dir),
-					      "id", (json_int_t)ids[i], "tcctl_link",
-					      ids[i] == ours);
+					      "id", (json_int_t)ids[i], "tcctl_link", ours);
 
 			add_owner(e, ids[i]);
 			json_array_append_new(tcx, e);

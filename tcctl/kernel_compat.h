@@ -11,4 +11,9 @@
 #define TCCTL_BPF_TCX_INGRESS 46
 #define TCCTL_BPF_TCX_EGRESS  47
 
+/* BPF_LINK_CREATE flags for tcx's order, Linux 6.6 */
+#define TCCTL_BPF_F_BEFORE (1U << 3)
+#define TCCTL_BPF_F_AFTER  (1U << 4)
+#define TCCTL_BPF_F_ID	   (1U << 5)
+
 #endif /* TCCTL_KERNEL_COMPAT_H */

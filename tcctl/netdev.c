@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/stat.h>
 
 #include "tcctl.h"
 #include "netdev.h"
@@ -55,6 +56,18 @@ void netns_restore(struct netns_saved *saved)
 		err("cannot return to the original network namespace: %s", strerror(errno));
 	close(saved->fd);
 	saved->fd = -1;
+}
+
+int netns_inode(uint64_t *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st)) {
+		err("cannot read /proc/self/ns/net: %s", strerror(errno));
+		return -errno;
+	}
+	*ino = st.st_ino;
+	return 0;
 }
 
 int dev_index(const char *name)

@@ -8,6 +8,7 @@
 #define TCCTL_NETDEV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct netns_saved {
 	int fd; /* the namespace to return to, -1 if we never left */
@@ -15,6 +16,9 @@ struct netns_saved {
 
 int netns_enter(const char *name, struct netns_saved *saved);
 void netns_restore(struct netns_saved *saved);
+
+/* ifindexes repeat across namespaces: the namespace's inode tells them apart */
+int netns_inode(uint64_t *ino);
 
 int dev_index(const char *name);
 const char *dev_name(int ifindex, char *buf);

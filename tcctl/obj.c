@@ -14,6 +14,7 @@
 
 #include "tcctl.h"
 #include "obj.h"
+#include "rodata.h"
 
 /*
  * libbpf explains a failure in its log and returns a bare errno. We keep
@@ -158,9 +159,36 @@ static bool path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* the chain roles are constants the verifier sees: set them in .rodata before load */
+static int set_chain_role(const struct bpf_object *obj, const char *path,
+			  const struct load_opts *lo)
+{
+	uint8_t member = 1;
+	int ret = 0;
+
+	if (lo->chain_member)
+		ret = rodata_set((struct bpf_object *)obj, "chain_member", &member, sizeof(member));
+	if (!ret && lo->chain_root)
+		ret = rodata_set((struct bpf_object *)obj, "chain_id", &lo->chain_id,
+				 sizeof(lo->chain_id));
+	if (ret)
+		err("%s cannot be chained at XDP: it has no %s", path,
+		    lo->chain_root ? "chain_id" : "chain_member");
+	return ret;
+}
+
 int obj_load(const struct object_desc *o, const char *path, bool xdp, struct loaded_prog *lp)
 {
+	struct load_opts lo = { .xdp = xdp };
+
+	return obj_load_opts(o, path, &lo, lp);
+}
+
+int obj_load_opts(const struct object_desc *o, const char *path, const struct load_opts *lo,
+		  struct loaded_prog *lp)
+{
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = PIN_DIR);
+	bool xdp = lo->xdp;
 	const char *want = xdp ? o->xdp_prog : o->tc_prog;
 	bool existed[OBJ_MAX_MAPS] = {};
 	struct bpf_program *prog, *p;
@@ -200,6 +228,9 @@ int obj_load(const struct object_desc *o, const char *path, bool xdp, struct loa
 	}
 	bpf_object__for_each_program(p, lp->obj)
 		bpf_program__set_autoload(p, p == prog);
+	ret = set_chain_role(lp->obj, path, lo);
+	if (ret)
+		goto fail;
 
 	i = 0;
 	bpf_object__for_each_map(map, lp->obj) {

@@ -28,10 +28,16 @@ struct object_desc {
 	const char *xdp_sec; /* and their sections, as given to tc and ip */
 	const char *tc_sec;
 	uint32_t tc_prio; /* default tc filter priority */
+	bool internal;	  /* tcctl's own (the XDP chain root): not on the command line */
 	const char *maps[OBJ_MAX_MAPS];
 };
 
+/* the objects a user names; the internal ones are not found */
 const struct object_desc *object_find(const char *name);
+/* the i-th object of the catalogue, internal ones included; NULL past the end */
+const struct object_desc *object_at(int i);
+/* the root program of XDP chains */
+const struct object_desc *object_chain(void);
 const struct object_desc *object_by_prog(const char *prog_name);
 const char *object_names(void);
 
@@ -57,7 +63,17 @@ struct loaded_prog {
 	int n_new_pins;
 };
 
+/* how to load: which hook's program, and for an XDP chain (abi/chain.h) what role */
+struct load_opts {
+	bool xdp;
+	bool chain_member; /* goes on to the next program of a chain on pass */
+	bool chain_root;   /* the chain object's root program, for chain_id */
+	uint32_t chain_id;
+};
+
 int obj_load(const struct object_desc *o, const char *path, bool xdp, struct loaded_prog *lp);
+int obj_load_opts(const struct object_desc *o, const char *path, const struct load_opts *opts,
+		  struct loaded_prog *lp);
 void obj_release(struct loaded_prog *lp, bool undo_pins);
 
 /* the catalogue object a running program belongs to, NULL if not ours */

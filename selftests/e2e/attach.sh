@@ -96,7 +96,7 @@ in_ns "$B" ip link set dev v1 xdpgeneric obj "$FOREIGN_O" sec xdp
 out=$("$TCCTL" -n "$B" attach dev v1 xdp fw 2>&1)
 rc=$?
 check "attach over a foreign XDP program fails" expect_eq "rc/error" "$rc/$out" \
-	"1/tcctl: v1 already runs XDP program id $(ip -n "$B" -j link show v1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["xdp"]["prog"]["id"])'), which is not fw; detach it first or add 'force'"
+	"1/tcctl: v1 already runs XDP program id $(ip -n "$B" -j link show v1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["xdp"]["prog"]["id"])') (foreign_xdp), which is not tcctl's; detach it first or add 'force'"
 out=$("$TCCTL" -n "$B" detach dev v1 xdp 2>&1)
 check "detach leaves a foreign XDP program alone" \
 	bash -c "ip -n '$B' link show v1 | grep -q 'prog/xdp.*foreign_xdp'"

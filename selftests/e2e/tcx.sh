@@ -30,7 +30,7 @@ check "attach ... tcx succeeds" test $? -eq 0
 check "... with no clsact qdisc" \
 	expect_eq qdisc "$(in_ns "$B" tc qdisc show dev v1 | grep -c clsact)" 0
 check "... and the link pinned under /sys/fs/bpf/tcctl/links" \
-	expect_eq pins "$(find /sys/fs/bpf/tcctl/links -name 'tcx-*-ingress' | wc -l)" 1
+	expect_eq pins "$(find /sys/fs/bpf/tcctl/links -name 'tcx-*-ingress-fw' | wc -l)" 1
 id1=$(tcx_status | awk '{print $2}')
 check "status shows fw on v1's tcx ingress, held by tcctl's link" \
 	expect_eq status "$(tcx_status)" "ingress $id1 fw True"
