@@ -112,24 +112,27 @@ static int hook_run(const struct hook_args *h, bool attaching)
 		.link = h->link,
 	};
 	bool xdp = h->hook.type == HOOK_XDP;
+	/* without bpffs nothing of ours can run, but a foreign program can still go */
+	bool locked = attaching || bpffs_mounted();
 	struct nl nl;
 	int ret;
 
-	ret = pins_lock();
+	ret = locked ? pins_lock() : 0;
 	if (ret)
 		return ret;
 	ret = nl_open(&nl);
 	if (ret) {
 		err("netlink: %s", strerror(-ret));
-		pins_unlock();
-		return ret;
+		goto out;
 	}
 	if (attaching)
 		ret = xdp ? xdp_attach(&nl, &xr) : tc_attach(&nl, &tr);
 	else
 		ret = xdp ? xdp_detach(&nl, &xr) : tc_detach(&nl, &tr);
 	nl_close(&nl);
-	pins_unlock();
+out:
+	if (locked)
+		pins_unlock();
 	return ret;
 }
 

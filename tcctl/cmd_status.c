@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * status: every XDP program, tcx program and clsact filter on every
- * interface of the namespace, ours and others', with the object each of ours
- * belongs to and whether it shares the pinned maps that tcctl configures.
+ * interface of the namespace, ours and others', in run order, with the
+ * object each of ours belongs to, whether it shares the pinned maps that
+ * tcctl configures, whether a bpf_link holds it, and an XDP chain's members.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "tcctl.h"
+#include "chain.h"
 #include "hook.h"
 #include "netdev.h"
 #include "nl.h"
@@ -35,14 +39,61 @@ static void add_owner(json_t *entry, uint32_t prog_id)
 	}
 }
 
-static void add_xdp(json_t *xdp, const char *mode, uint32_t id)
+/* whether a bpf_link (ours or anyone's) holds the program on the device */
+static bool xdp_via_link(int ifindex, uint32_t prog_id)
+{
+	struct bpf_link_info info;
+	uint32_t id = 0, len;
+	bool found = false;
+	int fd;
+
+	while (!found && !bpf_link_get_next_id(id, &id)) {
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		found = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+			info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == (uint32_t)ifindex &&
+			info.prog_id == prog_id;
+		close(fd);
+	}
+	return found;
+}
+
+/* a chain root's members, in run order */
+static void add_chain(json_t *e, uint32_t root_id)
+{
+	struct chain_maps cm;
+	struct chain c;
+	json_t *members;
+
+	if (chain_maps_open(&cm))
+		return;
+	if (!chain_read(&cm, root_id, &c)) {
+		members = json_array();
+		for (uint32_t i = 0; i < c.n; i++) {
+			json_t *m = json_pack("{s:I}", "id", (json_int_t)c.prog_ids[i]);
+
+			add_owner(m, c.prog_ids[i]);
+			json_array_append_new(members, m);
+		}
+		json_object_set_new(e, "chain", members);
+	}
+	chain_maps_close(&cm);
+}
+
+static void add_xdp(json_t *xdp, int ifindex, const char *mode, uint32_t id)
 {
 	json_t *e;
 
 	if (!id)
 		return;
-	e = json_pack("{s:s, s:I}", "mode", mode, "id", (json_int_t)id);
+	e = json_pack("{s:s, s:I, s:b}", "mode", mode, "id", (json_int_t)id, "link",
+		      xdp_via_link(ifindex, id));
 	add_owner(e, id);
+	if (chain_is_root(id))
+		add_chain(e, id);
 	json_array_append_new(xdp, e);
 }
 
@@ -76,9 +127,9 @@ static int status_link_cb(const struct link_info *l, void *data)
 	if (s->only_ifindex && l->ifindex != s->only_ifindex)
 		return 0;
 	xdp = json_array();
-	add_xdp(xdp, "native", l->xdp_drv_id);
-	add_xdp(xdp, "generic", l->xdp_skb_id);
-	add_xdp(xdp, "offload", l->xdp_hw_id);
+	add_xdp(xdp, l->ifindex, "native", l->xdp_drv_id);
+	add_xdp(xdp, l->ifindex, "generic", l->xdp_skb_id);
+	add_xdp(xdp, l->ifindex, "offload", l->xdp_hw_id);
 	tc = json_array();
 	link = json_pack("{s:s, s:i, s:o, s:o}", "dev", l->name, "ifindex", l->ifindex, "xdp", xdp,
 			 "tc", tc);
@@ -179,10 +230,21 @@ static void print_status(json_t *doc)
 			printf("  qdisc %s", json_string_value(qdisc));
 		putchar('\n');
 		json_array_foreach(xdp, j, e) {
+			json_t *m;
+			size_t k;
+
 			printf("    xdp %-7s id %lld", json_string_value(json_object_get(e, "mode")),
 			       json_integer_value(json_object_get(e, "id")));
 			print_owner(e);
+			if (json_is_true(json_object_get(e, "link")))
+				printf(" (link)");
 			putchar('\n');
+			json_array_foreach(json_object_get(e, "chain"), k, m) {
+				printf("        %zu. id %lld", k + 1,
+				       json_integer_value(json_object_get(m, "id")));
+				print_owner(m);
+				putchar('\n');
+			}
 		}
 		json_array_foreach(tcx, j, e) {
 			printf("    tcx %-7s id %lld", json_string_value(json_object_get(e, "direction")),

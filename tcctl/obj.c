@@ -57,11 +57,16 @@ static const char *load_error(int ret)
 	return msg;
 }
 
-int bpffs_check(void)
+bool bpffs_mounted(void)
 {
 	struct statfs st;
 
-	if (statfs(BPFFS_ROOT, &st) || st.f_type != BPF_FS_MAGIC) {
+	return !statfs(BPFFS_ROOT, &st) && st.f_type == BPF_FS_MAGIC;
+}
+
+int bpffs_check(void)
+{
+	if (!bpffs_mounted()) {
 		err("bpffs is not mounted at %s (mount -t bpf bpf %s)", BPFFS_ROOT, BPFFS_ROOT);
 		return -ENOENT;
 	}

@@ -46,6 +46,7 @@ const char *object_dir(void);
 extern const char tcctl_bpf_dir[];
 
 /* bpffs */
+bool bpffs_mounted(void);
 int bpffs_check(void);
 int pin_dir_prepare(void);
 int link_dir_prepare(void);
