@@ -45,6 +45,12 @@ const struct object_desc *object_by_prog(const char *prog_name)
 	return NULL;
 }
 
+/* the catalogue in order, NULL past its end: for commands that look at every object */
+const struct object_desc *object_at(size_t i)
+{
+	return i < N_OBJECTS ? &objects[i] : NULL;
+}
+
 const char *object_names(void)
 {
 	return "fw";

@@ -11,4 +11,7 @@
 #define TCCTL_BPF_TCX_INGRESS 46
 #define TCCTL_BPF_TCX_EGRESS  47
 
+/* enum bpf_link_type, Linux 6.6; its info is { ifindex, attach_type } */
+#define TCCTL_BPF_LINK_TYPE_TCX 11
+
 #endif /* TCCTL_KERNEL_COMPAT_H */

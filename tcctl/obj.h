@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stddef.h>
 
 /* iproute2's pin directory for maps with LIBBPF_PIN_BY_NAME: one state for all loaders */
 #define BPFFS_ROOT "/sys/fs/bpf"
@@ -33,6 +34,7 @@ struct object_desc {
 
 const struct object_desc *object_find(const char *name);
 const struct object_desc *object_by_prog(const char *prog_name);
+const struct object_desc *object_at(size_t i);
 const char *object_names(void);
 
 /* where objects are looked for: $TCCTL_BPF_DIR, else the dir built in (objdir.c) */
