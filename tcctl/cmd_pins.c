@@ -33,10 +33,10 @@ static json_t *link_json(const struct pin_link *l)
 	if (l->type == BPF_LINK_TYPE_XDP) {
 		json_object_set_new(e, "type", json_string("xdp"));
 	} else if (l->type == TCCTL_BPF_LINK_TYPE_TCX) {
+		bool egress = l->attach_type == TCCTL_BPF_TCX_EGRESS;
+
 		json_object_set_new(e, "type", json_string("tcx"));
-		json_object_set_new(e, "direction",
-				    json_string(l->attach_type == TCCTL_BPF_TCX_EGRESS ? "egress" :
-											  "ingress"));
+		json_object_set_new(e, "direction", json_string(egress ? "egress" : "ingress"));
 	} else {
 		json_object_set_new(e, "type", json_string("other"));
 	}
@@ -99,10 +99,14 @@ static void print_show(json_t *doc)
 	json_array_foreach(json_object_get(doc, "objects"), i, e) {
 		json_t *maps = json_object_get(e, "maps"), *users = json_object_get(e, "used_by");
 
-		printf("object %s  %s", jstr(e, "name"), json_array_size(users) ? "in use by" : "unused");
-		json_array_foreach(users, j, m)
+		printf("object %s  %s", jstr(e, "name"),
+		       json_array_size(users) ? "in use by" : "unused");
+		json_array_foreach(users, j, m) {
+			bool orphan = json_is_true(json_object_get(m, "orphaned_link"));
+
 			printf("%s prog %lld %s%s", j ? "," : "", jint(m, "id"), jstr(m, "prog"),
-			       json_is_true(json_object_get(m, "orphaned_link")) ? " (orphaned link)" : "");
+			       orphan ? " (orphaned link)" : "");
+		}
 		if (!json_is_true(json_object_get(e, "complete")))
 			printf("  (incomplete: %zu maps pinned)", json_array_size(maps));
 		putchar('\n');

@@ -18,7 +18,7 @@
 
 struct pin_link {
 	char path[PATH_MAX];
-	bool is_link; /* false: some other kind of pin, listed but never removed */
+	bool is_link;  /* false: some other kind of pin, listed but never removed */
 	bool attached; /* the link's device is there: ifindex != 0 */
 	uint32_t link_id, type, attach_type, ifindex, prog_id;
 	char prog_name[16];
