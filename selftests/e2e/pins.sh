@@ -55,6 +55,8 @@ check "the map ids are those of the pins" \
 	"$(bpftool -j map show pinned "$PIN_DIR/fw_verdicts" | jq .id)"
 check "-n NS pins shows the same" expect_eq "pins -n" "$("$TCCTL" -n "$B" -j pins)" \
 	"$("$TCCTL" -j pins)"
+check "tc exec tcctl pins shows the same" expect_eq "tc exec" "$(tc exec tcctl -j pins)" \
+	"$("$TCCTL" -j pins)"
 check "text: one line for the object" \
 	expect_eq text "$("$TCCTL" pins | head -1)" "object fw  in use by prog $fw_tc_id fw_tc"
 
@@ -178,6 +180,14 @@ check "fw show then asks to load the object" \
 	"1/tcctl: $PIN_DIR/fw_verdicts does not exist: load the object first (tcctl pin or attach, or tc/ip with obj)"
 check "the foreign pin stays" test -e "$PIN_DIR/foreign_map"
 check "pins still does not list it" expect_eq pins "$("$TCCTL" -j pins)" '{"links":[],"objects":[]}'
+
+# a pin in the link directory that is no link: listed as such, never removed
+mkdir -p "$LINK_DIR"
+bpftool map create "$LINK_DIR/odd" type hash key 4 value 4 entries 4 name odd
+check "a map pinned among the links is listed as not-a-link" \
+	expect_eq links "$("$TCCTL" -j pins | jq -c .links)" "[{\"pin\":\"$LINK_DIR/odd\",\"state\":\"not-a-link\"}]"
+check "... and prune leaves it" expect_eq out "$("$TCCTL" pins prune)/$(ls "$LINK_DIR")" "/odd"
+rm -f "$LINK_DIR/odd"
 
 # prune waits for the pins lock, which every tcctl writer holds; dry-run does not
 held=$(mktemp -u)
