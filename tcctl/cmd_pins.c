@@ -209,8 +209,8 @@ static void print_prune(json_t *doc)
 }
 
 /*
- * Under the pins lock: no tcctl attaches, pins or configures while prune
- * decides, and what it decides on is read after the lock is taken. A dry
+ * Under the pins lock (lock.h), which tcctl's writers hold while they
+ * change pins: what prune decides on is read after it has the lock. A dry
  * run changes nothing and takes no lock.
  */
 static int pins_prune(struct tcctl *t, bool dry_run)
