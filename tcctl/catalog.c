@@ -42,11 +42,6 @@ const struct object_desc *object_find(const char *name)
 	return NULL;
 }
 
-const struct object_desc *object_at(int i)
-{
-	return i >= 0 && (size_t)i < N_OBJECTS ? &objects[i] : NULL;
-}
-
 const struct object_desc *object_chain(void)
 {
 	for (size_t i = 0; i < N_OBJECTS; i++)
@@ -65,6 +60,12 @@ const struct object_desc *object_by_prog(const char *prog_name)
 			return o;
 	}
 	return NULL;
+}
+
+/* the catalogue in order, NULL past its end: for commands that look at every object */
+const struct object_desc *object_at(size_t i)
+{
+	return i < N_OBJECTS ? &objects[i] : NULL;
 }
 
 const char *object_names(void)

@@ -18,6 +18,8 @@ static const char usage_text[] =
 	"  tcctl status [ dev DEV ]\n"
 	"  tcctl pin OBJECT [ obj FILE ]\n"
 	"  tcctl unpin OBJECT\n"
+	"  tcctl pins [ show ]\n"
+	"  tcctl pins prune [ dry-run ]\n"
 	"  tcctl fw proto PROTO { drop | pass } [ table TABLE ]\n"
 	"  tcctl fw show [ table TABLE ]\n"
 	"  tcctl fw counters [ table TABLE ]\n"
@@ -67,6 +69,7 @@ static const struct command {
 	{ "status", cmd_status },
 	{ "pin", cmd_pin },
 	{ "unpin", cmd_unpin },
+	{ "pins", cmd_pins },
 	{ "fw", cmd_fw },
 	{ "feature", cmd_feature },
 	{ "help", cmd_help },

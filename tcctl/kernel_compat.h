@@ -16,4 +16,7 @@
 #define TCCTL_BPF_F_AFTER  (1U << 4)
 #define TCCTL_BPF_F_ID	   (1U << 5)
 
+/* enum bpf_link_type, Linux 6.6; its info is { ifindex, attach_type } */
+#define TCCTL_BPF_LINK_TYPE_TCX 11
+
 #endif /* TCCTL_KERNEL_COMPAT_H */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stddef.h>
 
 /* iproute2's pin directory for maps with LIBBPF_PIN_BY_NAME: one state for all loaders */
 #define BPFFS_ROOT "/sys/fs/bpf"
@@ -35,7 +36,7 @@ struct object_desc {
 /* the objects a user names; the internal ones are not found */
 const struct object_desc *object_find(const char *name);
 /* the i-th object of the catalogue, internal ones included; NULL past the end */
-const struct object_desc *object_at(int i);
+const struct object_desc *object_at(size_t i);
 /* the root program of XDP chains */
 const struct object_desc *object_chain(void);
 const struct object_desc *object_by_prog(const char *prog_name);

@@ -67,6 +67,7 @@ int cmd_detach(struct tcctl *t, struct args *a);
 int cmd_status(struct tcctl *t, struct args *a);
 int cmd_pin(struct tcctl *t, struct args *a);
 int cmd_unpin(struct tcctl *t, struct args *a);
+int cmd_pins(struct tcctl *t, struct args *a);
 int cmd_fw(struct tcctl *t, struct args *a);
 int cmd_feature(struct tcctl *t, struct args *a);
 

@@ -275,7 +275,7 @@ int tcx_detach(const char *dev, int ifindex, enum tc_dir dir, const struct objec
 
 	if (o)
 		return detach_one(dev, ifindex, dir, o);
-	for (int i = 0; !ret && (each = object_at(i)); i++)
+	for (size_t i = 0; !ret && (each = object_at(i)); i++)
 		ret = detach_one(dev, ifindex, dir, each);
 	return ret;
 }
