@@ -203,6 +203,8 @@ int obj_load_opts(const struct object_desc *o, const char *path, const struct lo
 	memset(lp, 0, sizeof(*lp));
 	lp->prog_fd = -1;
 	snprintf(lp->path, sizeof(lp->path), "%s", path);
+	if (obj_cache_take(o, path, lo, lp))
+		return 0;
 	if (!want) {
 		err("%s has no %s program", o->name, xdp ? "XDP" : "tc");
 		return -EOPNOTSUPP;
@@ -256,6 +258,7 @@ int obj_load_opts(const struct object_desc *o, const char *path, const struct lo
 				 bpf_map__pin_path(map));
 	}
 	lp->prog_fd = bpf_program__fd(prog);
+	obj_cache_keep(o, lo, lp);
 	return 0;
 fail:
 	bpf_object__close(lp->obj);
@@ -268,7 +271,10 @@ void obj_release(struct loaded_prog *lp, bool undo_pins)
 	if (undo_pins)
 		for (int i = 0; i < lp->n_new_pins; i++)
 			unlink(lp->new_pins[i]);
-	bpf_object__close(lp->obj);
+	if (lp->cached && undo_pins)
+		obj_cache_drop(lp->obj);
+	if (!lp->cached)
+		bpf_object__close(lp->obj);
 	lp->obj = NULL;
 	lp->prog_fd = -1;
 }

@@ -63,6 +63,7 @@ struct loaded_prog {
 	/* pins this load created, to remove if what follows fails */
 	char new_pins[OBJ_MAX_MAPS][64];
 	int n_new_pins;
+	bool cached; /* obj belongs to the batch's cache (obj_cache.c) */
 };
 
 /* how to load: which hook's program, and for an XDP chain (abi/chain.h) what role */
@@ -77,6 +78,19 @@ int obj_load(const struct object_desc *o, const char *path, bool xdp, struct loa
 int obj_load_opts(const struct object_desc *o, const char *path, const struct load_opts *opts,
 		  struct loaded_prog *lp);
 void obj_release(struct loaded_prog *lp, bool undo_pins);
+
+/*
+ * In a batch, a program is loaded (and verified) once and attached as many
+ * times as the lines ask: the cache keeps each loaded object until the
+ * batch ends. Off by default, so a single command never holds anything.
+ */
+void obj_cache_enable(bool on); /* off releases everything */
+bool obj_cache_take(const struct object_desc *o, const char *path, const struct load_opts *opts,
+		    struct loaded_prog *lp);
+void obj_cache_keep(const struct object_desc *o, const struct load_opts *opts,
+		    struct loaded_prog *lp);
+/* forgets a cached object (the load it came from is undone) */
+void obj_cache_drop(struct bpf_object *obj);
 
 /* the catalogue object a running program belongs to, NULL if not ours */
 struct prog_owner {

@@ -255,8 +255,9 @@ static int filter_attach(struct nl *nl, const struct tc_req *r, const struct fil
 			if (ret)
 				return ret;
 		}
-		old = own_filter(fs, r, prio);
 	}
+	/* one filter per object and hook: elsewhere, it moves here */
+	old = own_filter(fs, r, prio);
 	cur = filter_at(fs, prio, r->handle, &owner);
 	if (cur && !r->force && owner != r->object) {
 		err("%s %s prio %u handle 0x%x holds another filter (%s %s); choose another prio or add 'force'",

@@ -8,44 +8,14 @@
 # and its leftovers to the next command; saved files load back.
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
+# shellcheck source=selftests/flood.sh
+source "$(dirname "$0")/../flood.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; cleanup' EXIT
 
 netns_new A fla && netns_new B flb && veth_pair "$A" "$B" || exit 1
 "$TCCTL" pin fw
-
-# the UDP datagrams B's stack got (for a socket or for none)
-udp_in() {
-	in_ns "$B" nstat -asz UdpInDatagrams UdpNoPorts | awk '{ n += $2 } END { print n + 0 }'
-}
-
-# flood STOPFILE COUNTFILE: UDP from A (10.11.0.1) to B's port 9999 as fast
-# as one socket sends, until STOPFILE exists; then COUNTFILE says how many.
-# COUNTFILE.started appears once it sends.
-flood() {
-	rm -f "$1" "$2" "$2.started"
-	in_ns "$A" python3 -c 'import os,socket,sys
-k=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
-n=0
-while not os.path.exists(sys.argv[1]):
-	for _ in range(256):
-		try:
-			k.sendto(b"f"*18,("10.11.0.2",9999))
-			n+=1
-		except OSError:
-			pass
-	if n==256:
-		open(sys.argv[2]+".started","w").close()
-with open(sys.argv[2],"w") as f:
-	print(n,file=f)' "$@" &
-	fpid=$!
-	# python starts slowly under an emulator: wait for the first packets
-	for _ in $(seq 300); do
-		[ -e "$2.started" ] && break
-		sleep 0.1
-	done
-}
 
 # the packets the drop rules of the live configuration counted
 drops() {
