@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The objects tcctl knows by name, and how to find their files. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "obj.h"
 #include "abi/fw.h"
 #include "abi/fw_rules.h"
+#include "abi/stats.h"
 
 static const struct object_desc objects[] = {
 	{
@@ -20,6 +22,17 @@ static const struct object_desc objects[] = {
 			  FW_MAP_TABLES, FW_MAP_RULES, FW_MAP_RCOUNT, FW_MAP_NET4, FW_MAP_NET6,
 			  FW_MAP_PORTS, FW_MAP_PROTOS, FW_MAP_ICMP, FW_MAP_SET4, FW_MAP_SET6,
 			  FW_MAP_SETMETA, FW_MAP_RLRULE, FW_MAP_RLSRC },
+	},
+	{
+		.name = "stats",
+		.file = "stats.o",
+		.xdp_prog = "stats_xdp",
+		.tc_prog = "stats_tc",
+		.xdp_sec = "xdp",
+		.tc_sec = "tc",
+		/* after fw by default: it counts what fw let through */
+		.tc_prio = 20,
+		.maps = { STATS_MAP_PROTO, STATS_MAP_OVERFLOW },
 	},
 };
 
@@ -45,9 +58,18 @@ const struct object_desc *object_by_prog(const char *prog_name)
 	return NULL;
 }
 
+/* "fw, stats": for usage errors, built from the table so it cannot fall behind */
 const char *object_names(void)
 {
-	return "fw";
+	static char names[256];
+	size_t len = 0;
+
+	if (names[0])
+		return names;
+	for (size_t i = 0; i < N_OBJECTS && len < sizeof(names); i++)
+		len += snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+				objects[i].name);
+	return names;
 }
 
 const char *object_dir(void)
