@@ -140,11 +140,13 @@ static json_t *row_json(const struct stats_key *k, const struct stats_counter *c
 			 (json_int_t)c->packets, "bytes", (json_int_t)c->bytes);
 }
 
-/* what no (device, hook, protocol) row holds: the packets stats_proto had no room for */
+/*
+ * What no (device, hook, protocol) row holds: the packets stats_proto had no
+ * room for. Only proto, packets and bytes: a row's other fields do not apply.
+ */
 static json_t *overflow_json(const struct stats_counter *c)
 {
-	return json_pack("{s:n, s:n, s:n, s:n, s:s, s:n, s:I, s:I}", "dev", "ifindex", "hook",
-			 "family", "proto", "overflow", "slot", "packets", (json_int_t)c->packets,
+	return json_pack("{s:s, s:I, s:I}", "proto", "overflow", "packets", (json_int_t)c->packets,
 			 "bytes", (json_int_t)c->bytes);
 }
 
@@ -161,7 +163,7 @@ static void print_rows(json_t *rows)
 		unsigned long long packets = json_integer_value(json_object_get(r, "packets"));
 		unsigned long long bytes = json_integer_value(json_object_get(r, "bytes"));
 
-		if (json_is_null(json_object_get(r, "dev"))) {
+		if (!json_object_get(r, "dev")) {
 			printf("%-42s %12llu %14llu\n", "overflow (stats_proto was full)", packets,
 			       bytes);
 			continue;

@@ -98,8 +98,23 @@ check "xdp: exactly $N icmp packets of $ICMP_BYTES bytes" \
 check "xdp: exactly $N udp packets of $UDP_BYTES bytes" \
 	expect_eq udp "$(stats_get "$B" v1 xdp udp packets)/$(stats_get "$B" v1 xdp udp bytes)" \
 	"$N/$((N * UDP_BYTES))"
+# the overflow count, written as the program would when stats_proto is full:
+# bpftool sets a per-CPU value on every possible CPU
+possible=$(cat /sys/devices/system/cpu/possible)
+ncpus=$((${possible##*-} + 1))
+bpftool map update pinned "$PIN_DIR/stats_overflow" key 0 0 0 0 \
+	value 1 0 0 0 0 0 0 0 64 0 0 0 0 0 0 0
+check "overflow: one JSON row with proto, packets and bytes only" \
+	expect_eq overflow "$("$TCCTL" -n "$B" -j stats show dev v1 | jq -c '.[] | select(.proto == "overflow")')" \
+	"{\"proto\":\"overflow\",\"packets\":$ncpus,\"bytes\":$((64 * ncpus))}"
+check "overflow: the text's last line" \
+	expect_eq line "$("$TCCTL" -n "$B" stats show hook ingress | tail -n 1 | xargs)" \
+	"overflow (stats_proto was full) $ncpus $((64 * ncpus))"
+"$TCCTL" -n "$B" stats reset dev v1
+check "reset dev v1 keeps the overflow count, which is no device's" \
+	expect_eq rows "$("$TCCTL" -n "$B" -j stats show | jq -c 'map(.proto)')" '["overflow"]'
 "$TCCTL" -n "$B" stats reset
-check "reset (all devices) empties every row" expect_eq rows "$("$TCCTL" -n "$B" -j stats show)" "[]"
+check "reset (all devices) empties every row, overflow too" expect_eq rows "$("$TCCTL" -n "$B" -j stats show)" "[]"
 "$TCCTL" -n "$B" detach dev v1 xdp stats
 check "detach xdp removes the program" \
 	expect_eq xdp "$("$TCCTL" -n "$B" -j status dev v1 | jq -c '.[0].xdp')" "[]"
