@@ -26,7 +26,7 @@
 #include "obj.h"
 #include "proto.h"
 
-static const char *const hook_names[STATS_HOOKS] = {"xdp", "ingress", "egress"};
+static const char *const hook_names[STATS_HOOKS] = { "xdp", "ingress", "egress" };
 
 struct stats_filter {
 	int ifindex; /* 0: every device */
@@ -130,9 +130,12 @@ static json_t *row_json(const struct stats_key *k, const struct stats_counter *c
 	char dev[IF_NAMESIZE], buf[16];
 	json_t *family;
 
-	family = k->family == STATS_FAMILY_IPV4	  ? json_string("ip")
-		 : k->family == STATS_FAMILY_IPV6 ? json_string("ip6")
-						  : json_null();
+	if (k->family == STATS_FAMILY_IPV4)
+		family = json_string("ip");
+	else if (k->family == STATS_FAMILY_IPV6)
+		family = json_string("ip6");
+	else
+		family = json_null();
 	return json_pack("{s:s, s:I, s:s, s:o, s:s, s:i, s:I, s:I}", "dev",
 			 dev_name(k->ifindex, dev), "ifindex", (json_int_t)k->ifindex, "hook",
 			 k->hook < STATS_HOOKS ? hook_names[k->hook] : "?", "family", family,
@@ -158,8 +161,7 @@ static void print_rows(json_t *rows)
 
 	printf("%-15s %-7s %-6s %-12s %12s %14s\n", "dev", "hook", "family", "proto", "packets",
 	       "bytes");
-	json_array_foreach(rows, i, r)
-	{
+	json_array_foreach(rows, i, r) {
 		unsigned long long packets = json_integer_value(json_object_get(r, "packets"));
 		unsigned long long bytes = json_integer_value(json_object_get(r, "bytes"));
 
@@ -289,6 +291,13 @@ out:
 	return ret;
 }
 
+static int stats_hook(const struct hook *h)
+{
+	if (h->type == HOOK_XDP)
+		return STATS_HOOK_XDP;
+	return h->dir == TC_DIR_INGRESS ? STATS_HOOK_TC_INGRESS : STATS_HOOK_TC_EGRESS;
+}
+
 /* [ dev DEV ] [ hook HOOK ], in either order, hook only where with_hook */
 static int arg_filter(struct args *a, struct stats_filter *f, bool with_hook)
 {
@@ -304,9 +313,7 @@ static int arg_filter(struct args *a, struct stats_filter *f, bool with_hook)
 		} else if (with_hook && f->hook < 0 && arg_is(a, "hook")) {
 			ret = arg_hook(a, &h, false);
 			if (!ret)
-				f->hook = h.type == HOOK_XDP	    ? STATS_HOOK_XDP
-					  : h.dir == TC_DIR_INGRESS ? STATS_HOOK_TC_INGRESS
-								    : STATS_HOOK_TC_EGRESS;
+				f->hook = stats_hook(&h);
 		} else {
 			ret = arg_end(a);
 		}
