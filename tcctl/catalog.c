@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The objects tcctl knows by name, and how to find their files. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "abi/chain.h"
 #include "abi/fw.h"
 #include "abi/fw_rules.h"
+#include "abi/stats.h"
 
 static const struct object_desc objects[] = {
 	{
@@ -21,6 +23,17 @@ static const struct object_desc objects[] = {
 			  FW_MAP_TABLES, FW_MAP_RULES, FW_MAP_RCOUNT, FW_MAP_NET4, FW_MAP_NET6,
 			  FW_MAP_PORTS, FW_MAP_PROTOS, FW_MAP_ICMP, FW_MAP_SET4, FW_MAP_SET6,
 			  FW_MAP_SETMETA, FW_MAP_RLRULE, FW_MAP_RLSRC },
+	},
+	{
+		.name = "stats",
+		.file = "stats.o",
+		.xdp_prog = "stats_xdp",
+		.tc_prog = "stats_tc",
+		.xdp_sec = "xdp",
+		.tc_sec = "tc",
+		/* after fw by default: it counts what fw let through */
+		.tc_prio = 20,
+		.maps = { STATS_MAP_PROTO, STATS_MAP_OVERFLOW },
 	},
 	{
 		.name = "chain",
@@ -68,9 +81,19 @@ const struct object_desc *object_at(size_t i)
 	return i < N_OBJECTS ? &objects[i] : NULL;
 }
 
+/* "fw, stats": for usage errors, built from the table so it cannot fall behind */
 const char *object_names(void)
 {
-	return "fw";
+	static char names[256];
+	size_t len = 0;
+
+	if (names[0])
+		return names;
+	for (size_t i = 0; i < N_OBJECTS && len < sizeof(names); i++)
+		if (!objects[i].internal)
+			len += snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
+					objects[i].name);
+	return names;
 }
 
 const char *object_dir(void)

@@ -36,10 +36,12 @@ static const char usage_text[] =
 	"  tcctl fw set list [ NAME [ members ] ]\n"
 	"  tcctl fw save [ FILE ]\n"
 	"  tcctl fw load FILE\n"
+	"  tcctl stats show [ dev DEV ] [ hook { xdp | ingress | egress } ]\n"
+	"  tcctl stats reset [ dev DEV ]\n"
 	"  tcctl feature [ show | FEATURE... ]\n"
 	"\n"
 	"HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n"
-	"OBJECT := { fw }\n"
+	"OBJECT := { fw | stats }\n"
 	"PROTO  := { NUMBER | icmp | tcp | udp | icmpv6 | gre | esp | ah | sctp | ... |\n"
 	"            non-ip | malformed }\n"
 	"MATCH  := { family { ip | ip6 } | dir { in | out } | src { CIDR | @SET } |\n"
@@ -71,6 +73,7 @@ static const struct command {
 	{ "unpin", cmd_unpin },
 	{ "pins", cmd_pins },
 	{ "fw", cmd_fw },
+	{ "stats", cmd_stats },
 	{ "feature", cmd_feature },
 	{ "help", cmd_help },
 };

@@ -70,5 +70,6 @@ int cmd_unpin(struct tcctl *t, struct args *a);
 int cmd_pins(struct tcctl *t, struct args *a);
 int cmd_fw(struct tcctl *t, struct args *a);
 int cmd_feature(struct tcctl *t, struct args *a);
+int cmd_stats(struct tcctl *t, struct args *a);
 
 #endif /* TCCTL_TCCTL_H */

@@ -179,7 +179,8 @@ static int link_move(const char *dev, int ifindex, enum tc_dir dir, const struct
 	char tmp[PATH_MAX + 8];
 	int ret;
 
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	/* bpffs refuses names with a dot */
+	snprintf(tmp, sizeof(tmp), "%s-new", path);
 	ret = link_new(dev, ifindex, dir, o, prog_fd, pos, rel_id, tmp);
 	if (ret)
 		return ret;

@@ -28,18 +28,6 @@ static __always_inline __u32 fw_table(const struct pkt *p)
 	return iface->table;
 }
 
-static __always_inline __u32 fw_slot(int parsed, const struct l3 *l3)
-{
-	switch (parsed) {
-	case PARSE_IP:
-		return l3->l4proto;
-	case PARSE_NON_IP:
-		return FW_SLOT_NON_IP;
-	default:
-		return FW_SLOT_MALFORMED;
-	}
-}
-
 static __always_inline void fw_count(__u32 table, __u32 slot, __u32 verdict, __u32 len)
 {
 	__u32 idx = fw_counter_index(table, slot, verdict);
@@ -62,7 +50,7 @@ static __always_inline enum ctx_verdict fw_process(struct pkt *p)
 	__u32 table = fw_table(p);
 	struct l3 l3 = {};
 	int parsed = parse_l3(p, &l3);
-	__u32 slot = fw_slot(parsed, &l3);
+	__u32 slot = parse_slot(parsed, &l3);
 	__u32 idx = fw_verdict_index(table, slot);
 	__u32 verdict = FW_PASS, policy = FW_PASS;
 	__u32 *v;

@@ -180,6 +180,24 @@ static __always_inline int parse_l3(struct pkt *p, struct l3 *l3)
 	return parse_ipv6(p, next, l3);
 }
 
+/*
+ * The slot a parse result classifies a packet into (abi/fw.h enum fw_slot):
+ * the IP protocol, or a pseudo-protocol for frames without IP and frames
+ * that do not parse. Every object that counts or judges by protocol uses it,
+ * so that fw and stats agree on what a packet is.
+ */
+static __always_inline __u32 parse_slot(int parsed, const struct l3 *l3)
+{
+	switch (parsed) {
+	case PARSE_IP:
+		return l3->l4proto;
+	case PARSE_NON_IP:
+		return FW_SLOT_NON_IP;
+	default:
+		return FW_SLOT_MALFORMED;
+	}
+}
+
 /* what rules match on above IP: ports, or the ICMP type */
 struct l4 {
 	__u16 sport, dport; /* host order, with has_ports */
