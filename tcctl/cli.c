@@ -35,6 +35,11 @@ static const char usage_text[] =
 	"  tcctl fw save [ FILE ]\n"
 	"  tcctl fw load FILE\n"
 	"  tcctl feature [ show | FEATURE... ]\n"
+	"  tcctl map show [ MAP ]\n"
+	"  tcctl map dump MAP\n"
+	"  tcctl map lookup MAP key KEY\n"
+	"  tcctl map update MAP key KEY value VALUE [ any | exist | noexist ]\n"
+	"  tcctl map delete MAP key KEY\n"
 	"\n"
 	"HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n"
 	"OBJECT := { fw }\n"
@@ -43,6 +48,8 @@ static const char usage_text[] =
 	"MATCH  := { family { ip | ip6 } | dir { in | out } | src { CIDR | @SET } |\n"
 	"            dst { CIDR | @SET } | proto PROTO | sport PORT[-PORT] | dport PORT[-PORT] |\n"
 	"            icmp-type TYPE }\n"
+	"MAP    := { NAME | pinned PATH | id ID }   (NAME: a pin in /sys/fs/bpf/tc/globals)\n"
+	"KEY, VALUE := { JSON | TEXT | hex BYTE... }\n"
 	"ACTION := { drop | pass | count | rate [ pps N [ burst N ] ] [ bytes N [ burst-bytes N ] ]\n"
 	"            [ per-source ] }\n"
 	"\n"
@@ -69,6 +76,7 @@ static const struct command {
 	{ "unpin", cmd_unpin },
 	{ "fw", cmd_fw },
 	{ "feature", cmd_feature },
+	{ "map", cmd_map },
 	{ "help", cmd_help },
 };
 

@@ -69,5 +69,6 @@ int cmd_pin(struct tcctl *t, struct args *a);
 int cmd_unpin(struct tcctl *t, struct args *a);
 int cmd_fw(struct tcctl *t, struct args *a);
 int cmd_feature(struct tcctl *t, struct args *a);
+int cmd_map(struct tcctl *t, struct args *a);
 
 #endif /* TCCTL_TCCTL_H */

@@ -11,8 +11,8 @@
 
 #include <linux/types.h>
 
-typedef __u8 ip4_addr_t[4];   /* shown as 10.0.0.1 */
-typedef __u8 ip6_addr_t[16];  /* shown as 2001:db8::1 */
-typedef __be16 inet_port_t;   /* network order, shown as a number in host order */
+typedef __u8 ip4_addr_t[4];  /* shown as 10.0.0.1 */
+typedef __u8 ip6_addr_t[16]; /* shown as 2001:db8::1 */
+typedef __be16 inet_port_t;  /* network order, shown as a number in host order */
 
 #endif /* TCCTL_ABI_TYPES_H */
