@@ -303,10 +303,11 @@ static int put(struct put *c, __u32 id, const json_t *j, __u8 *base, __u32 bitof
 static int put_lpm(struct put *c, __u32 id, const struct bj_lpm *l, const json_t *in, __u8 *p)
 {
 	const struct btf_type *t = btf__type_by_id(c->btf, id);
-	const char *aname, *s, *slash;
+	char text[INET6_ADDRSTRLEN + 16], *slash, *end;
 	__u32 plen = l->addr_bits, prefixlen;
+	bool bad_plen = false;
 	json_t *obj, *addr;
-	char *end;
+	const char *aname;
 	int ret;
 
 	while (btf_is_typedef(t) || btf_is_mod(t))
@@ -321,22 +322,22 @@ static int put_lpm(struct put *c, __u32 id, const struct bj_lpm *l, const json_t
 	if (!obj)
 		return fail(c, "out of memory");
 	addr = json_object_get(obj, aname);
-	s = json_string_value(addr);
-	slash = s ? strchr(s, '/') : NULL;
+	snprintf(text, sizeof(text), "%s", json_string_value(addr) ?: "");
+	slash = strchr(text, '/');
 	if (slash) {
-		errno = 0;
-		plen = strtoul(slash + 1, &end, 10);
 		if (json_object_get(obj, "prefixlen")) {
 			ret = fail(c, "a prefix on %s and a prefixlen: give one of them", aname);
 			goto out;
 		}
-		if (errno || end == slash + 1 || *end || plen > l->addr_bits) {
-			ret = fail(c, "\"%s\": the prefix length must be 0 to %u", s, l->addr_bits);
-			goto out;
-		}
-		json_object_set_new(obj, aname, json_stringn(s, slash - s));
+		errno = 0;
+		plen = strtoul(slash + 1, &end, 10);
+		bad_plen = errno || end == slash + 1 || *end || plen > l->addr_bits;
+		json_object_set_new(obj, aname, json_stringn(text, slash - text));
 	}
+	/* the address first: "2001:db8::/48" on an IPv4 key is about the address */
 	ret = put(c, id, obj, p, 0, 0);
+	if (!ret && bad_plen)
+		ret = fail(c, "\"%s\": the prefix length must be 0 to %u", text, l->addr_bits);
 	if (!ret && !json_object_get(obj, "prefixlen")) {
 		prefixlen = l->pre_bits + plen;
 		memcpy(p, &prefixlen, 4);
