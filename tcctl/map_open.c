@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 
 #include "map_open.h"
@@ -64,6 +65,8 @@ static int path_check(const char *path)
 int map_ref_open_pin(const char *path, const char *label, struct map_ref *m, bool quiet)
 {
 	const char *base = strrchr(path, '/');
+	bool same = !strcmp(label, path); /* pinned PATH: the label is the path */
+	struct stat st;
 	int ret;
 
 	snprintf(m->label, sizeof(m->label), "%s", label);
@@ -74,6 +77,10 @@ int map_ref_open_pin(const char *path, const char *label, struct map_ref *m, boo
 		ret = -errno;
 		if (quiet)
 			return ret;
+		/* bpffs answers EACCES for a directory: say what it is */
+		if (!stat(path, &st) && S_ISDIR(st.st_mode))
+			return usage_err("%s%s%s is a directory, not a map", same ? "" : label,
+					 same ? "" : ": ", path);
 		if (ret == -ENOENT)
 			return usage_err("%s: no such map (pinned at %s)", label, path);
 		err("%s: cannot open %s: %s", label, path, strerror(-ret));
@@ -81,7 +88,9 @@ int map_ref_open_pin(const char *path, const char *label, struct map_ref *m, boo
 	}
 	if (!fd_is_map(m->fd)) {
 		map_ref_close(m);
-		return quiet ? -ENOTSUP : usage_err("%s: %s is not a map", label, path);
+		return quiet ? -ENOTSUP
+			     : usage_err("%s%s%s is not a map", same ? "" : label, same ? "" : ": ",
+					 path);
 	}
 	ret = map_info(m);
 	if (ret)

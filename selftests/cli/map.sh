@@ -54,6 +54,9 @@ check "the same map by id and by path" expect_eq same \
 	"$("$T" map lookup id "$id" key 0)/$("$T" map lookup pinned "$PIN_DIR/fw_state" key 0)" \
 	"$("$T" map lookup fw_state key 0)/$("$T" map lookup fw_state key 0)"
 
+check "the tc plugin runs it too" expect_eq plugin \
+	"$(tc exec tcctl map lookup fw_verdicts key 1)" "key 1 value 1"
+
 # --- writes through tcctl map, seen by tcctl fw --------------------------------
 "$T" map update fw_verdicts key 17 value 1
 check "a verdict updated: fw show has udp dropped" expect_eq show \
@@ -184,6 +187,9 @@ expect_map_error "a path outside bpffs" 2 \
 expect_map_error "a path climbing out with .." 2 \
 	"tcctl: pinned /sys/fs/bpf/../../etc: \"..\" is not allowed in the path $H" \
 	"$T" map dump pinned /sys/fs/bpf/../../etc
+expect_map_error "a directory is not a map" 2 \
+	"tcctl: /sys/fs/bpf/tc is a directory, not a map $H" \
+	"$T" map dump pinned /sys/fs/bpf/tc
 expect_map_error "a program is not a map" 2 \
 	"tcctl: aprog: $PIN_DIR/aprog is not a map $H" \
 	"$T" map dump aprog
