@@ -196,7 +196,7 @@ static int map_dump(struct tcctl *t, struct args *a)
 	}
 	while (!ret) {
 		if (bpf_map_get_next_key(m.fd, first ? NULL : key, next)) {
-			ret = errno == ENOENT ? 1 : -errno;
+			ret = errno == ENOENT ? 1 : -errno; /* 1: past the last key, done */
 			if (ret < 0)
 				err("%s: reading the keys: %s", m.label, strerror(-ret));
 			break;

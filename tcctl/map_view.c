@@ -219,12 +219,13 @@ static int put_id(struct map_view *v, const json_t *j, void *value)
 	if (id <= 0 || id > UINT32_MAX)
 		return usage_err("%s: bad value: want a %s id", v->m->label, kind);
 	v->id_fd = v->ids == MAP_IDS_PROG ? bpf_prog_get_fd_by_id(id) : bpf_map_get_fd_by_id(id);
-	if (v->id_fd < 0)
-		return errno == ENOENT ? usage_err("%s: bad value: no %s has id %lld", v->m->label,
-						   kind, (long long)id)
-				       : (err("%s: %s id %lld: %s", v->m->label, kind,
-					      (long long)id, strerror(errno)),
-					  -errno);
+	if (v->id_fd < 0 && errno == ENOENT)
+		return usage_err("%s: bad value: no %s has id %lld", v->m->label, kind,
+				 (long long)id);
+	if (v->id_fd < 0) {
+		err("%s: %s id %lld: %s", v->m->label, kind, (long long)id, strerror(errno));
+		return -errno;
+	}
 	fd = v->id_fd;
 	memcpy(value, &fd, sizeof(fd));
 	return 0;
