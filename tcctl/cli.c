@@ -39,6 +39,11 @@ static const char usage_text[] =
 	"  tcctl stats show [ dev DEV ] [ hook { xdp | ingress | egress } ]\n"
 	"  tcctl stats reset [ dev DEV ]\n"
 	"  tcctl feature [ show | FEATURE... ]\n"
+	"  tcctl map show [ MAP ]\n"
+	"  tcctl map dump MAP\n"
+	"  tcctl map lookup MAP key KEY\n"
+	"  tcctl map update MAP key KEY value VALUE [ any | exist | noexist ]\n"
+	"  tcctl map delete MAP key KEY\n"
 	"\n"
 	"HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n"
 	"OBJECT := { fw | stats }\n"
@@ -47,6 +52,8 @@ static const char usage_text[] =
 	"MATCH  := { family { ip | ip6 } | dir { in | out } | src { CIDR | @SET } |\n"
 	"            dst { CIDR | @SET } | proto PROTO | sport PORT[-PORT] | dport PORT[-PORT] |\n"
 	"            icmp-type TYPE }\n"
+	"MAP    := { NAME | pinned PATH | id ID }   (NAME: a pin in /sys/fs/bpf/tc/globals)\n"
+	"KEY, VALUE := { JSON | TEXT | hex BYTE... }\n"
 	"ACTION := { drop | pass | count | rate [ pps N [ burst N ] ] [ bytes N [ burst-bytes N ] ]\n"
 	"            [ per-source ] }\n"
 	"\n"
@@ -75,6 +82,7 @@ static const struct command {
 	{ "fw", cmd_fw },
 	{ "stats", cmd_stats },
 	{ "feature", cmd_feature },
+	{ "map", cmd_map },
 	{ "help", cmd_help },
 };
 

@@ -33,6 +33,7 @@
 #include <linux/types.h>
 
 #include "fw.h"
+#include "types.h"
 
 #define FW_MAP_STATE	"fw_state"
 #define FW_MAP_TABLES	"fw_tables"
@@ -203,14 +204,14 @@ _Static_assert(sizeof(struct fw_rule) == 88, "fw_rule is ABI");
 struct fw_net4_key {
 	__u32 prefixlen; /* 32 + the prefix length */
 	__u8 bank, table, side, pad;
-	__u8 addr[4];
+	ip4_addr_t addr;
 };
 _Static_assert(sizeof(struct fw_net4_key) == 12, "fw_net4_key is ABI");
 
 struct fw_net6_key {
 	__u32 prefixlen;
 	__u8 bank, table, side, pad;
-	__u8 addr[16];
+	ip6_addr_t addr;
 };
 _Static_assert(sizeof(struct fw_net6_key) == 24, "fw_net6_key is ABI");
 
@@ -224,7 +225,7 @@ _Static_assert(sizeof(struct fw_net6_key) == 24, "fw_net6_key is ABI");
 struct fw_port_key {
 	__u32 prefixlen; /* 32 + the port prefix length */
 	__u8 bank, table, side, pad;
-	__be16 port;
+	inet_port_t port;
 	__u16 pad2;
 };
 _Static_assert(sizeof(struct fw_port_key) == 12, "fw_port_key is ABI");
@@ -240,14 +241,14 @@ _Static_assert(sizeof(struct fw_port_key) == 12, "fw_port_key is ABI");
 struct fw_set4_key {
 	__u32 prefixlen; /* 32 + the prefix length */
 	__be32 slot;
-	__u8 addr[4];
+	ip4_addr_t addr;
 };
 _Static_assert(sizeof(struct fw_set4_key) == 12, "fw_set4_key is ABI");
 
 struct fw_set6_key {
 	__u32 prefixlen;
 	__be32 slot;
-	__u8 addr[16];
+	ip6_addr_t addr;
 };
 _Static_assert(sizeof(struct fw_set6_key) == 24, "fw_set6_key is ABI");
 
@@ -290,7 +291,7 @@ struct fw_rate_state {
 /* fw_rlsrc: LRU_HASH of struct fw_rate_state, per rule and source address */
 struct fw_rlsrc_key {
 	__u32 rule;    /* fw_rule_index() */
-	__u8 addr[16]; /* IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d) */
+	ip6_addr_t addr; /* IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d) */
 };
 _Static_assert(sizeof(struct fw_rlsrc_key) == 20, "fw_rlsrc_key is ABI");
 
