@@ -170,6 +170,24 @@ check "contexts nest: the batch line, then the line of the file it loads" \
 	expect_eq "exit/stderr" "$rc/$errs" "1/tcctl: nested.txt:2: rules.conf:2: bad address \"10.0.0.300\": not an IPv4 or IPv6 address (see 'tcctl help')
 tcctl: nested.txt:3: bad address \"nope\": not an IPv4 or IPv6 address (see 'tcctl help')"
 
+# --- a batch waiting for its next line holds nothing --------------------------------------------
+mkfifo fifo
+"$T" -force -b - <fifo 2>fifo.err &
+pid=$!
+exec 7>fifo
+printf 'fw set add nosuchset 192.0.2.1\nfw set add s1 192.0.2.50\n' >&7
+for _ in $(seq 50); do
+	members s1 | grep -qw 192.0.2.50 && break
+	sleep 0.1
+done
+timeout 5 "$T" fw set add s1 192.0.2.51
+rc=$?
+exec 7>&-
+wait "$pid"
+check "between lines, after a failed one, the batch holds no lock: another tcctl writes" \
+	expect_eq "writer/batch/members" "$rc/$?/$(members s1 | grep -o '192.0.2.5[01]' | xargs)" \
+	"0/1/192.0.2.50 192.0.2.51"
+
 # --- the same batch through tc ------------------------------------------------------------------
 cat >tc.txt <<'EOF'
 pin fw
