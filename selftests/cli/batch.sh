@@ -36,7 +36,7 @@ run_batch() {
 check "the batch file has 50 lines" expect_eq lines "$(wc -l <fifty.txt)" 50
 strace -f -qq -o "$DIR/trace" -e trace=execve,fork,vfork,clone,clone3 "$T" -b fifty.txt
 check "50 lines run in one process, which starts nothing" expect_eq "execs and forks" \
-	"$(grep -c . "$DIR/trace")/$(grep -c '^[0-9]* execve(' "$DIR/trace")" "1/1"
+	"$(grep -c . "$DIR/trace")/$(grep -c '^[0-9]* *execve(' "$DIR/trace")" "1/1"
 check "every line took effect: 46 members" expect_eq ipv4 \
 	"$("$T" -j fw set list big | jq '.[0].ipv4')" 46
 check "... the rule" expect_eq rules "$("$T" -j fw rule list table 0 | jq -r '.[0].rules[0].rule')" \
