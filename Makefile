@@ -7,6 +7,8 @@ DESTDIR    ?=
 SBINDIR    ?= $(PREFIX)/sbin
 BPFDIR     ?= $(PREFIX)/lib/tcctl/bpf
 MANDIR     ?= $(PREFIX)/share/man
+# where bash-completion 2.x looks for a command's completion on demand
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Debian's tc looks for plugins here, whatever PREFIX is.
 TC_LIB_DIR ?= /usr/lib/tc
 
@@ -154,15 +156,18 @@ demo: deps
 	$(Q)scripts/demo.sh
 
 install: all $(BUILD)/install/tcctl $(BUILD)/install/e_tcctl.so
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BPFDIR) $(DESTDIR)$(TC_LIB_DIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BPFDIR) $(DESTDIR)$(TC_LIB_DIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BUILD)/install/tcctl $(DESTDIR)$(SBINDIR)/tcctl
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(BPFDIR)/
 	install -m 0644 $(BUILD)/install/e_tcctl.so $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so
 	install -m 0644 docs/tcctl.8 $(DESTDIR)$(MANDIR)/man8/tcctl.8
+	install -m 0644 tcctl/bash-completion/tcctl $(DESTDIR)$(BASHCOMPDIR)/tcctl
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tcctl $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so \
-	      $(DESTDIR)$(MANDIR)/man8/tcctl.8 $(patsubst $(BUILD)/bpf/%,$(DESTDIR)$(BPFDIR)/%,$(BPF_OBJS))
+	      $(DESTDIR)$(MANDIR)/man8/tcctl.8 $(DESTDIR)$(BASHCOMPDIR)/tcctl \
+	      $(patsubst $(BUILD)/bpf/%,$(DESTDIR)$(BPFDIR)/%,$(BPF_OBJS))
 	-rmdir $(DESTDIR)$(BPFDIR) $(DESTDIR)$(PREFIX)/lib/tcctl
 
 clean:

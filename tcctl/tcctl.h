@@ -5,6 +5,10 @@
  * the global options, runs one command and returns the exit code, so
  * "tcctl ARGS" and "tc exec tcctl ARGS" behave the same.
  *
+ * A batch (tcctl -b FILE) runs many command lines in one process: each
+ * line goes through tcctl_run_line() with the batch's defaults, so a line
+ * leaves nothing behind for the next but what struct batch keeps on purpose.
+ *
  * Conventions: functions return 0 or a negative errno; the error is printed
  * once, by the function that knows its context, as one line on stderr.
  * Usage errors return -E_USAGE so that they map to exit code 2.
@@ -13,6 +17,7 @@
 #define TCCTL_TCCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <jansson.h>
 
 #define TCCTL_VERSION "0.1.0"
@@ -26,18 +31,37 @@ enum tcctl_exit {
 /* Beyond every errno: marks an error in the command line itself. */
 #define E_USAGE 4096
 
+struct batch;
+
+/*
+ * The options of one command line. A batch hands each line a fresh copy of
+ * its defaults: what a line sets (-j, -n) ends with the line. State meant to
+ * outlive a line (caches) lives behind batch, which is NULL outside a batch.
+ */
 struct tcctl {
 	bool json;
 	bool pretty;
+	const char *netns;
+	struct batch *batch;
 };
 
+/* the front ends' entry: global options, then one command or a batch; an exit code */
 int tcctl_run(int argc, char **argv);
+/* one line of a batch (options, command, arguments) with defaults *t; an exit code */
+int tcctl_run_line(const struct tcctl *t, int argc, char **argv);
 
 /* errors and usage, in util.c */
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* a prefix for the errors that follow, e.g. "FILE:LINE: "; NULL clears it */
+/*
+ * A prefix for the errors that follow, e.g. "FILE:LINE: "; NULL clears it.
+ * err_context_push() keeps the current prefix in front of every context set
+ * until the matching err_context_pop(mark): "batch.txt:3: rules.conf:5: ".
+ */
 void err_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+size_t err_context_push(void);
+void err_context_pop(size_t mark);
+void err_context_reset(void);
 
 /* the argument cursor every command parses with, in the NEXT_ARG spirit */
 struct args {

@@ -8,19 +8,45 @@
 
 #include "tcctl.h"
 
-/* where the line being parsed came from ("rules.conf:12: "), or empty */
-static char context[256];
+/*
+ * Where the line being parsed came from ("rules.conf:12: "), or empty.
+ * Contexts nest: a batch line's "batch.txt:3: " stays in front while the
+ * command it runs sets its own ("rules.conf:5: ") after it. base is where the
+ * innermost level starts; err_context() only ever rewrites that level.
+ */
+static char context[512];
+static size_t context_base;
 
 void err_context(const char *fmt, ...)
 {
 	va_list ap;
 
-	context[0] = 0;
+	context[context_base] = 0;
 	if (!fmt)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(context, sizeof(context), fmt, ap);
+	vsnprintf(context + context_base, sizeof(context) - context_base, fmt, ap);
 	va_end(ap);
+}
+
+size_t err_context_push(void)
+{
+	size_t mark = context_base;
+
+	context_base = strlen(context);
+	return mark;
+}
+
+void err_context_pop(size_t mark)
+{
+	context[context_base] = 0;
+	context_base = mark;
+}
+
+void err_context_reset(void)
+{
+	context[0] = 0;
+	context_base = 0;
 }
 
 void err(const char *fmt, ...)

@@ -12,6 +12,8 @@ make -s -C "$TOP" install PREFIX="$prefix" TC_LIB_DIR="$prefix/lib/tc" >/dev/nul
 check "make install PREFIX puts tcctl, objects, plugin and man page in place" \
 	test -x "$prefix/sbin/tcctl" -a -f "$prefix/lib/tcctl/bpf/fw.o" -a \
 	-f "$prefix/lib/tc/e_tcctl.so" -a -f "$prefix/share/man/man8/tcctl.8"
+check "... and the bash completion where bash-completion looks for it" cmp \
+	"$prefix/share/bash-completion/completions/tcctl" "$TOP/tcctl/bash-completion/tcctl"
 
 netns_new A ina && netns_new B inb && veth_pair "$A" "$B" || exit 1
 env -u TCCTL_BPF_DIR "$prefix/sbin/tcctl" -n "$B" attach dev v1 ingress fw
@@ -30,5 +32,11 @@ check "DESTDIR stages under its root" \
 	-f "$stage/usr/lib/tc/e_tcctl.so"
 check "a DESTDIR build still looks for objects in PREFIX" \
 	bash -c "strings '$stage/usr/local/sbin/tcctl' | grep -qx /usr/local/lib/tcctl/bpf"
+check "DESTDIR stages the bash completion too" \
+	test -f "$stage/usr/local/share/bash-completion/completions/tcctl"
 check "man -l renders the man page" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man8/tcctl.8' 2>&1 | grep -q 'tcctl'"
+
+make -s -C "$TOP" uninstall PREFIX="$prefix" TC_LIB_DIR="$prefix/lib/tc" >/dev/null
+check "make uninstall removes tcctl, objects, plugin, man page and completion" expect_eq left \
+	"$(find "$prefix" -type f | sed "s|^$prefix/||" | sort | xargs)" ""
 exit "$ret"
