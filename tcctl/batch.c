@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "obj.h"
 
 static bool is_blank(char c)
 {
@@ -184,9 +185,12 @@ int batch_run(const struct tcctl *defaults, const char *path, bool force)
 	FILE *f;
 
 	t.batch = &b;
+	/* a program the lines attach many times is loaded and verified once */
+	obj_cache_enable(true);
 	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!f) {
 		err("cannot open %s: %s", path, strerror(errno));
+		tcctl_batch_end(&b);
 		return EXIT_FAIL;
 	}
 	while ((ret = read_command(f, &buf, &cap, &b, &lines)) > 0) {
@@ -213,6 +217,6 @@ int batch_run(const struct tcctl *defaults, const char *path, bool force)
 
 void tcctl_batch_end(struct batch *b)
 {
-	/* nothing is kept across lines yet: a cache of programs would be freed here */
 	(void)b;
+	obj_cache_enable(false);
 }

@@ -5,9 +5,9 @@
  * every error a line prints starts with "FILE:LINE: ".
  *
  * Each line runs through tcctl_run_line() with a fresh copy of the batch's
- * options, so -j or -n on a line end with it. struct batch is what outlives
- * a line: a cache of loaded programs, say, belongs here, filled by the
- * commands through tcctl->batch and released by tcctl_batch_end().
+ * options, so -j or -n on a line end with it. What outlives a line is the
+ * cache of loaded programs (obj_cache.c), on for the batch and released by
+ * tcctl_batch_end().
  */
 #ifndef TCCTL_BATCH_H
 #define TCCTL_BATCH_H
