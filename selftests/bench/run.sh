@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make bench: checks the tools, builds the bench's helpers into build/bench/
 # (the packet tool, the empty programs that set the floor and the drop-only
-# ones), then runs bench.sh and fw_rules.sh (fw's rules and sets), each in a
+# ones), then runs bench.sh, fw_rules.sh (fw's rules and sets) and attach.sh
+# (attaching in bulk), each in a
 # private mount namespace (selftests/sandbox.sh) with its own bpffs and
 # /run/netns. Benchmarks print figures and ratios; they never fail on a
 # figure, only when they cannot measure at all.
 # Usage: selftests/bench/run.sh   (as root, from anywhere; about 5 minutes)
 # Knobs, all optional: BENCH_SECTIONS="cost drop tcp rules fwcost fwdrop
-# fwload" (a subset runs alone: "fwcost fwdrop fwload" is fw_rules.sh's
-# part), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
+# fwload attach" (a subset runs alone: "fwcost fwdrop fwload" is
+# fw_rules.sh's part, "attach" attach.sh's), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
 # case and round, 1.5), BENCH_ROUNDS (3), BENCH_TCP_SECONDS (2),
 # BENCH_TCP_ROUNDS (2), BENCH_CPU (the sender's core, 0); for fw_rules.sh
 # BENCH_FW_REPEAT (1000000), BENCH_FW_RUNS (5), BENCH_FW_LOAD_ROUNDS (3),
@@ -53,12 +54,13 @@ for prog in pass drop; do
 done
 
 # bench.sh's sections and fw_rules.sh's, each script in a sandbox of its own
-base=() fw=()
-for section in ${BENCH_SECTIONS:-cost drop tcp rules fwcost fwdrop fwload}; do
+base=() fw=() attach=()
+for section in ${BENCH_SECTIONS:-cost drop tcp rules fwcost fwdrop fwload attach}; do
 	case $section in
 	cost | drop | tcp | rules) base+=("$section") ;;
 	fwcost | fwdrop | fwload) fw+=("$section") ;;
-	*) die "unknown section $section (BENCH_SECTIONS: cost drop tcp rules fwcost fwdrop fwload)" ;;
+	attach) attach+=("$section") ;;
+	*) die "unknown section $section (BENCH_SECTIONS: cost drop tcp rules fwcost fwdrop fwload attach)" ;;
 	esac
 done
 : >"$out/results.txt" || die "cannot write $out/results.txt"
@@ -69,5 +71,9 @@ if [ "${#base[@]}" -gt 0 ]; then
 fi
 if [ "${#fw[@]}" -gt 0 ]; then
 	BENCH_SECTIONS="${fw[*]}" selftests/sandbox.sh "$top/selftests/bench/fw_rules.sh" || status=$?
+	[ "$status" -ge 128 ] && exit "$status"
+fi
+if [ "${#attach[@]}" -gt 0 ]; then
+	selftests/sandbox.sh "$top/selftests/bench/attach.sh" || status=$?
 fi
 exit "$status"
