@@ -52,4 +52,26 @@ in_ns "$B" tc -batch "$batch" 2>/dev/null
 check "tc -batch stops at a failing exec tcctl line" \
 	bash -c "'$TCCTL' fw show table 0 | grep -qx 'table 0: drop icmp'"
 "$TCCTL" fw proto icmp pass
+
+# issue 5's commands, the same through tc: a chain, a position, a link, the
+# pins, a map, help
+"$TCCTL" pin stats
+tc -n "$B" exec tcctl attach dev v1 xdpgeneric fw link
+tc -n "$B" exec tcctl attach dev v1 xdpgeneric stats first
+check "tc exec tcctl makes an XDP chain on a link, in the order asked" \
+	expect_eq chain "$("$TCCTL" -n "$B" -j status dev v1 | jq -c '.[0].xdp[0] | [.link, [.chain[].object]]')" \
+	'[true,["stats","fw"]]'
+tc -n "$B" exec tcctl attach dev v1 ingress stats before fw
+check "tc exec tcctl puts stats before fw on tc" \
+	expect_eq order "$("$TCCTL" -n "$B" -j status dev v1 | jq -r '[.[0].tc[].object] | join(" ")')" "stats fw"
+check "tc exec tcctl -j pins is tcctl -j pins" expect_eq pins \
+	"$(tc -n "$B" exec tcctl -j pins)" "$("$TCCTL" -j pins)"
+check "tc exec tcctl -j map dump is tcctl's" expect_eq dump \
+	"$(tc exec tcctl -j map dump fw_verdicts)" "$("$TCCTL" -j map dump fw_verdicts)"
+check "tc exec tcctl attach help prints attach's block" \
+	bash -c "tc exec tcctl attach help | grep -q '^  tcctl attach dev DEV HOOK OBJECT'"
+tc -n "$B" exec tcctl detach dev v1 xdp
+tc -n "$B" exec tcctl detach dev v1 ingress stats
+check "tc exec tcctl detaches the chain, its link and stats' filter" expect_eq left \
+	"$("$TCCTL" -n "$B" -j status dev v1 | jq -c '.[0] | [(.xdp | length), [.tc[].object]]')" '[0,["fw"]]'
 exit "$ret"
