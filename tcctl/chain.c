@@ -104,6 +104,45 @@ static void live_roots(bool live[CHAIN_MAX])
 	}
 }
 
+static void clear_slots(const struct chain_maps *m, uint32_t id)
+{
+	for (uint32_t slot = CHAIN_BANK_SLOT(id, 0); slot < CHAIN_BANK_SLOT(id + 1, 0); slot++)
+		bpf_map_delete_elem(m->progs, &slot);
+}
+
+/*
+ * A chain whose root is gone (its device deleted, its namespace gone) still
+ * holds its members' programs in the array: let them go. Only under the
+ * pins lock, where no chain is half made.
+ */
+static void sweep(const struct chain_maps *m, const bool live[CHAIN_MAX])
+{
+	struct chain_head head;
+
+	for (uint32_t i = 0; i < CHAIN_MAX; i++) {
+		if (live[i] || bpf_map_lookup_elem(m->heads, &i, &head))
+			continue;
+		clear_slots(m, i);
+		if (head.netns) {
+			head.netns = 0;
+			head.ifindex = 0;
+			bpf_map_update_elem(m->heads, &i, &head, BPF_ANY);
+		}
+	}
+}
+
+void chain_sweep(void)
+{
+	bool live[CHAIN_MAX];
+	struct chain_maps m;
+
+	if (access(PIN_DIR "/" CHAIN_MAP_HEADS, F_OK) || chain_maps_open(&m))
+		return;
+	live_roots(live);
+	sweep(&m, live);
+	chain_maps_close(&m);
+}
+
 int chain_alloc(const struct chain_maps *m, uint64_t netns, int ifindex, uint32_t *id)
 {
 	bool live[CHAIN_MAX];
@@ -111,6 +150,7 @@ int chain_alloc(const struct chain_maps *m, uint64_t netns, int ifindex, uint32_
 	int pick = -1;
 
 	live_roots(live);
+	sweep(m, live);
 	for (uint32_t i = 0; i < CHAIN_MAX; i++) {
 		if (live[i] || bpf_map_lookup_elem(m->heads, &i, &head))
 			continue;
@@ -171,4 +211,9 @@ void chain_free(const struct chain_maps *m, uint32_t id)
 		head.ifindex = 0;
 		bpf_map_update_elem(m->heads, &id, &head, BPF_ANY);
 	}
+	/*
+	 * The root is off the hook: its programs go now, not at the next
+	 * chain. A packet still walking it passes, as it would a moment later.
+	 */
+	clear_slots(m, id);
 }

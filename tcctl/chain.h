@@ -42,5 +42,7 @@ int chain_commit(const struct chain_maps *m, struct chain *c, const int *fds, ui
 		 uint64_t netns, int ifindex);
 /* marks the chain free once its root is gone */
 void chain_free(const struct chain_maps *m, uint32_t id);
+/* frees every chain no root runs any more, and the programs it held */
+void chain_sweep(void);
 
 #endif /* TCCTL_CHAIN_H */

@@ -13,6 +13,7 @@
 #include <linux/bpf.h>
 
 #include "tcctl.h"
+#include "chain.h"
 #include "kernel_compat.h"
 #include "lock.h"
 #include "pins.h"
@@ -223,6 +224,8 @@ static int pins_prune(struct tcctl *t, bool dry_run)
 	if (ret)
 		return ret;
 	pr.removed = json_array();
+	if (!dry_run)
+		chain_sweep();
 	ret = pins_scan(&p) ?: prune_links(&pr, &p);
 	if (!ret)
 		prune_objects(&pr, &p);

@@ -467,7 +467,16 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 		if (w >= t->nwords || sc->acc[w])
 			break;
 	}
-	if (w >= t->nwords || w >= FW_RULE_WORDS)
+	if (w >= t->nwords)
+		return FW_RULES_NONE;
+	/*
+	 * A bound of its own, on the register the access uses: clang may fold
+	 * both tests into one against min(nwords, FW_RULE_WORDS), which 6.1's
+	 * verifier cannot see through (it can with -mcpu=v3). The empty asm
+	 * keeps them apart.
+	 */
+	asm volatile("" : "+r"(w));
+	if (w >= FW_RULE_WORDS)
 		return FW_RULES_NONE;
 	idx = v.first_rule + w * 64 + ctz64(sc->acc[w]);
 	{

@@ -91,6 +91,20 @@ check "a foreign XDP program is not chained with" expect_eq "rc/error" "$?/${out
 check "... and stays" expect_eq prog "$(xdp_prog | cut -d' ' -f1)" foreign_xdp
 in_ns "$B" ip link set dev v1 xdpgeneric off
 
+# a chain whose device goes: pins prune lets its programs go
+ip -n "$A" link add name c0 type veth peer name c1 netns "$B"
+t attach dev c1 xdpgeneric fw
+t attach dev c1 xdpgeneric stats
+check "a second device's chain holds its programs" \
+	test "$("$TCCTL" -j map dump chain_progs | jq length)" -ge 2
+ip -n "$B" link del c1
+"$TCCTL" pins prune >/dev/null
+check "pins prune frees the chains no root runs, and their programs" expect_eq "heads/slots" \
+	"$("$TCCTL" -j map dump chain_heads | jq '[.[] | select(.value.netns != 0)] | length')/$("$TCCTL" -j map dump chain_progs | jq length)" \
+	"0/0"
+# prune may have taken the maps too, no program using them: pin them again
+"$TCCTL" pin fw && "$TCCTL" pin stats && "$TCCTL" fw proto icmp drop || exit 1
+
 # --- tc, by prio ---------------------------------------------------------------
 in_ns "$B" tc qdisc add dev v1 clsact
 in_ns "$B" tc filter add dev v1 ingress prio 5 handle 1 bpf da obj "$FOREIGN_O" sec tc
