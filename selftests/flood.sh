@@ -11,7 +11,7 @@ udp_in() {
 
 # flood STOPFILE COUNTFILE: UDP from A (10.11.0.1) to B's port 9999 as fast
 # as one socket sends, until STOPFILE exists; then COUNTFILE says how many.
-# COUNTFILE.started appears once it sends.
+# COUNTFILE.started appears once it sends; fpid is its pid, for the caller's wait.
 flood() {
 	rm -f "$1" "$2" "$2.started"
 	in_ns "$A" python3 -c 'import os,socket,sys
@@ -28,6 +28,7 @@ while not os.path.exists(sys.argv[1]):
 		open(sys.argv[2]+".started","w").close()
 with open(sys.argv[2],"w") as f:
 	print(n,file=f)' "$@" &
+	# shellcheck disable=SC2034 # read by the tests that source this file
 	fpid=$!
 	# python starts slowly under an emulator: wait for the first packets
 	for _ in $(seq 300); do

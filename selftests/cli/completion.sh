@@ -10,7 +10,7 @@ T=$TCCTL
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"; cleanup' EXIT
 netns_new A ca && netns_new B cb && veth_pair "$A" "$B" || exit 1
-"$T" pin fw && "$T" fw set create blocked && "$T" fw set create allowed || exit 1
+"$T" pin fw && "$T" pin stats && "$T" fw set create blocked && "$T" fw set create allowed || exit 1
 mkdir "$DIR/sub" && touch "$DIR/fw2.o" "$DIR/rules.conf" && cd "$DIR" || exit 1
 
 # shellcheck source=/dev/null
@@ -42,6 +42,11 @@ check "the file registers _tcctl for tcctl" expect_eq complete "$(complete -p tc
 commands=$("$T" help | sed -n 's/^  tcctl \([a-z]*\).*/\1/p' | sort -u | xargs)
 expect_comp "tcctl " "$commands"
 fw_subs=$("$T" help fw | sed -n 's/^  tcctl fw \([a-z]*\).*/\1/p' | sort -u | xargs)
+objects=$("$T" help | sed -n 's/^OBJECT *:= *{ \(.*\) }$/\1/p' | tr -d '|' | xargs -n1 | sort | xargs)
+check "tcctl help's objects, offered where an object goes, are fw and stats" \
+	expect_eq objects "$objects" "fw stats"
+# the maps tcctl map finds by name: pin fw and pin stats made them
+maps=$("$T" -j map show | jq -r ".[].name" | sort | xargs)
 check "fw's subcommands are those tcctl help lists, and help" expect_eq subs "$(comp "tcctl fw ")" \
 	"$(xargs -n1 <<<"$fw_subs help" | sort | xargs)"
 expect_comp "tcctl f" "feature fw"
@@ -51,19 +56,57 @@ check "namespaces after -n" bash -c "grep -qw '$A' <<<'$(comp "tcctl -n ")'"
 expect_comp "tcctl -n $A attach dev " "lo v0"
 expect_comp "tcctl -netns $B -j status dev " "lo v1"
 expect_comp "tcctl attach dev v0 " "egress ingress xdp xdpdrv xdpgeneric"
-expect_comp "tcctl attach dev v0 ingress " "fw"
-expect_comp "tcctl attach dev v0 ingress fw " "force handle obj prio tcx"
+expect_comp "tcctl attach dev v0 ingress " "$objects"
+expect_comp "tcctl attach dev v0 ingress fw " \
+	"after before first force handle last link obj prio tcx"
+expect_comp "tcctl attach dev v0 xdp stats before " "$objects"
+expect_comp "tcctl attach dev v0 xdp stats after s" "stats"
+expect_comp "tcctl attach dev v0 xdp stats after fw " \
+	"after before first force handle last link obj prio tcx"
 expect_comp "tcctl attach dev v0 ingress fw obj " "fw2.o sub"
-expect_comp "tcctl detach dev v0 xdp " "force fw prio"
+expect_comp "tcctl detach dev v0 xdp " "$(xargs -n1 <<<"$objects force prio" | sort | xargs)"
 expect_comp "tcctl -b " "fw2.o rules.conf sub"
 expect_comp "tcctl -b rules.conf " ""
 expect_comp "tcctl -b rules.conf -" "-V -b -batch -force -h -help -j -json -n -netns -p -pretty -version"
 expect_comp "tcctl qdisc " "add del help show"
 expect_comp "tcctl qdisc add " "dev"
-expect_comp "tcctl pin " "fw help"
+expect_comp "tcctl pin " "$(xargs -n1 <<<"$objects help" | sort | xargs)"
+expect_comp "tcctl unpin s" "stats"
 expect_comp "tcctl pin fw " "obj"
 expect_comp "tcctl help " "$commands"
 expect_comp "tcctl help fw " "$fw_subs"
+expect_comp "tcctl help pins " "prune show"
+expect_comp "tcctl help stats " "reset show"
+expect_comp "tcctl help map " "delete dump lookup show update"
+expect_comp "tcctl pins " "help prune show"
+expect_comp "tcctl pins prune " "dry-run help"
+expect_comp "tcctl pins show " ""
+expect_comp "tcctl stats " "help reset show"
+expect_comp "tcctl stats show " "dev help hook"
+expect_comp "tcctl stats show hook " "egress ingress xdp"
+expect_comp "tcctl -n $A stats show hook xdp dev " "lo v0"
+expect_comp "tcctl stats show hook xdp " "dev"
+expect_comp "tcctl stats show dev v0 hook ingress " ""
+expect_comp "tcctl stats reset " "dev help"
+expect_comp "tcctl stats reset dev v0 " ""
+expect_comp "tcctl map " "delete dump help lookup show update"
+check "map show: the pinned maps, fw's and stats'" bash -c \
+	"grep -qw fw_verdicts <<<'$maps' && grep -qw stats_proto <<<'$maps'"
+expect_comp "tcctl map show " "$(xargs -n1 <<<"$maps help id pinned" | sort | xargs)"
+expect_comp "tcctl map dump stats_" "stats_overflow stats_proto"
+expect_comp "tcctl map dump fw_verdicts " ""
+expect_comp "tcctl map dump pinned " "fw2.o rules.conf sub"
+expect_comp "tcctl map dump id " ""
+expect_comp "tcctl map lookup fw_state " "key"
+expect_comp "tcctl map lookup id 7 " "key"
+expect_comp "tcctl map lookup fw_state key " ""
+expect_comp "tcctl map lookup fw_state key 0 " ""
+expect_comp "tcctl map delete fw_ifaces " "key"
+expect_comp "tcctl map update fw_verdicts " "key"
+expect_comp "tcctl map update fw_verdicts key 1 " "value"
+expect_comp "tcctl map update fw_verdicts key 1 value " ""
+expect_comp "tcctl map update fw_verdicts key 1 value 0 " "any exist noexist"
+expect_comp "tcctl map update fw_verdicts key 1 value 0 exist " ""
 expect_comp "tcctl feature x" "xdp xdp-frags xdp-link"
 expect_comp "tcctl fw proto " "ah esp gre icmp icmpv6 malformed non-ip sctp tcp udp udplite"
 expect_comp "tcctl fw proto udp " "drop pass"

@@ -7,8 +7,15 @@
 source "$(dirname "$0")/../lib.sh"
 
 T=$TCCTL
-commands=(qdisc attach detach status pin unpin fw feature help)
-fw_subs=(proto show counters reset bind unbind rule policy set save load)
+# in tcctl_commands[] order (tcctl/cli.c), which the global usage follows
+commands=(qdisc attach detach status pin unpin pins fw stats map feature help)
+# the commands with subcommands, each with its subcommands in table order
+declare -A subs=(
+	[pins]="show prune"
+	[fw]="proto show counters reset bind unbind rule policy set save load"
+	[stats]="show reset"
+	[map]="show dump lookup update delete"
+)
 
 all=$("$T" help 2>/dev/null)
 check "tcctl help: exit 0, the usage on stdout" expect_eq "exit/first line" \
@@ -17,9 +24,11 @@ check "-h prints the same" expect_eq usage "$("$T" -h)" "$all"
 out=$("$T" 2>&1 >/dev/null)
 check "no command: the same usage on stderr, exit 2" expect_eq "exit/usage" "$?/$out" "2/$all"
 
-# the lines of the global usage for "tcctl WORDS..."
+# the lines of the global usage for "tcctl WORDS...": a last word that is
+# optional ("tcctl pins [ show ]") counts too
 usage_lines() {
-	grep "^  tcctl $* " <<<"$all"
+	local words=$*
+	grep -e "^  tcctl $words " -e "^  tcctl ${words% *} \[ ${words##* } \]" <<<"$all"
 }
 
 # a block's own lines: its "tcctl" lines and their indented continuations
@@ -36,19 +45,29 @@ for c in "${commands[@]}"; do
 	check "... its lines are the global usage's for $c" expect_eq lines \
 		"$(block_lines <<<"$a" | grep '^  tcctl')" "$(usage_lines "$c")"
 done
-for s in "${fw_subs[@]}"; do
-	a=$("$T" help fw "$s")
-	b=$("$T" fw "$s" help)
-	check "tcctl fw $s help is tcctl help fw $s, the global usage's lines" expect_eq lines \
-		"$(block_lines <<<"$a")/$(block_lines <<<"$b")" "$(usage_lines fw "$s")/$(usage_lines fw "$s")"
+for c in "${!subs[@]}"; do
+	read -ra ss <<<"${subs[$c]}"
+	for s in "${ss[@]}"; do
+		a=$("$T" help "$c" "$s")
+		b=$("$T" "$c" "$s" help)
+		check "tcctl $c $s help is tcctl help $c $s, the global usage's lines" expect_eq lines \
+			"$(block_lines <<<"$a")/$(block_lines <<<"$b")" \
+			"$(usage_lines "$c" "$s")/$(usage_lines "$c" "$s")"
+	done
 done
 
 joined=$(for c in "${commands[@]}"; do "$T" help "$c" | block_lines; done)
 check "the global usage is the blocks in order: one source for both" expect_eq blocks \
 	"$joined" "$(sed -n '/^  tcctl/,/^$/p' <<<"$all" | sed '/^$/d')"
 
-check "a block ends with the terms it names: attach has HOOK and OBJECT" expect_eq terms \
-	"$("$T" help attach | grep -o '^[A-Z]* *:=' | tr -d ' :=' | tr '\n' ' ')" "HOOK OBJECT "
+check "a block ends with the terms it names: attach has HOOK, OBJECT and POSITION" expect_eq terms \
+	"$("$T" help attach | grep -o '^[A-Z]* *:=' | tr -d ' :=' | tr '\n' ' ')" "HOOK OBJECT POSITION "
+check "... POSITION as attach takes it" grep -qx \
+	'POSITION := { first | last | before OBJECT | after OBJECT }' <<<"$("$T" help attach)"
+check "... and attach's line names it" grep -qF \
+	'[ POSITION | prio PRIO ] [ handle HANDLE ]' <<<"$("$T" help attach)"
+check "... with the tcx, link and force words on its continuation" grep -qx \
+	'               \[ tcx | link \] \[ force \]' <<<"$("$T" help attach)"
 check "... and the terms those name: fw rule has MATCH, ACTION and PROTO" expect_eq terms \
 	"$("$T" fw rule help | grep -o '^[A-Z]* *:=' | tr -d ' :=' | tr '\n' ' ')" "MATCH ACTION PROTO "
 check "... and a block naming none has none" expect_eq block "$("$T" status help)" \

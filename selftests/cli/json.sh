@@ -13,10 +13,25 @@ netns_new A ja && netns_new B jb && veth_pair "$A" "$B" || exit 1
 
 has_tcx=true
 kernel_has tcx || has_tcx=false
+
+# pins prune lists what it would remove: link pins orphaned by a deleted
+# namespace, and the maps of objects only such links use. The firewall set
+# up below uses every object, so that document is taken first.
+netns_new C jc && ip -n "$C" link add name v2 type veth peer name v3 || exit 1
+"$T" -n "$C" attach dev v2 xdp stats link || exit 1
+ip netns del "$C"
+for _ in {1..50}; do # the kernel takes the namespace down in the background
+	[ "$("$T" -j pins | jq -r '.links[].state')" == orphaned ] && break
+	sleep 0.1
+done
+declare -A taken=([pins prune]=$("$T" -j pins prune dry-run))
+
 {
 	"$T" -n "$B" attach dev v1 ingress fw &&
 		"$T" -n "$B" attach dev v1 xdp fw &&
+		"$T" -n "$B" attach dev v1 xdp stats && # a chain: fw, then stats
 		{ ! $has_tcx || "$T" -n "$B" attach dev v1 egress fw tcx; } &&
+		"$T" -n "$B" attach dev v1 egress stats &&
 		"$T" fw proto icmp drop &&
 		"$T" fw proto udp drop table 2 &&
 		"$T" -n "$B" fw bind dev v1 ingress table 2 &&
@@ -29,16 +44,26 @@ kernel_has tcx || has_tcx=false
 } || exit 1
 ping_count "$A" 10.11.0.2 2 >/dev/null # counters and hits to show
 
-# the command each section documents, as run here
+# the command each section documents, as run here; " ; " separates the
+# commands of a section whose fields no one document has all of (each must
+# have the required fields, and every optional one must show in one of them)
 declare -A commands=(
 	[status]="-n $B status"
 	[qdisc show]="-n $B qdisc show dev v1"
 	[feature]="feature"
+	[pins]="pins"
+	[pins prune]="pins prune dry-run"
 	[fw show]="-n $B fw show"
 	[fw counters]="fw counters"
 	[fw rule list]="fw rule list"
 	[fw set list]="fw set list bl members"
+	[stats show]="-n $B stats show"
+	[map show]="map show ; map show id $("$T" -j map show fw_state | jq '.[0].id')"
+	[map dump]="map dump fw_ifaces ; map dump stats_proto"
+	[map lookup]="map lookup fw_state key 0 ; map lookup stats_overflow key 0"
 )
+# rows only a kernel with tcx can show (besides those under .tcx)
+tcx_rows=" .links[].direction "
 
 # rows SECTION: "PATH TYPE" for each row of the section's table
 rows() {
@@ -61,37 +86,60 @@ fields() {
 		| if startswith("[") then "." + . else . end] | unique[]'
 }
 
-# field_ok JSON PATH TYPE: present with that type (a TYPE? may be absent in some)
+# the documented fields a document has none of: a field inside an `any`
+# value (a map's key or value, shaped by its BTF) is the value's own
+undocumented() {
+	local docs=$1 s=$2 path any
+	mapfile -t any < <(rows "$s" | awk '$2 ~ /^any\??$/ { print $1 }')
+	comm -23 <(jq -c '.[]' <<<"$docs" | while read -r doc; do fields <<<"$doc"; done | sort -u) \
+		<(rows "$s" | cut -d' ' -f1 | sort -u) |
+		while read -r path; do
+			for a in "${any[@]}"; do
+				[[ $path == "${a}."* || $path == "${a}["* ]] && continue 2
+			done
+			echo "$path"
+		done
+}
+
+# field_ok DOCS PATH TYPE: in an array of documents, present wherever its
+# parent is, with that type (a TYPE? may be absent, but must show somewhere)
 # shellcheck disable=SC2317 # called through check
 field_ok() {
-	local json=$1 path=$2 type=$3 opt=false want
+	local docs=$1 path=$2 type=$3 opt=false want q
 	[[ $type == *'?' ]] && opt=true
+	q=${path//'[]'/'[]?'} # an optional array's elements, where it is absent: none
 	case ${type%'?'} in
 	integer) want='type == "number" and . == floor' ;;
 	'string|null') want='type == "string" or type == "null"' ;;
+	any) want='. != null' ;;
 	*) want="type == \"${type%'?'}\"" ;;
 	esac
 	jq -e --argjson opt "$opt" \
-		"[$path] | if \$opt then map(select(. != null)) else . end | length > 0 and all(.[]; $want)" \
-		<<<"$json" >/dev/null || fail_msg "$path is not a $type in: $(jq -c "[$path]" <<<"$json")"
+		"[.[] | $q] | if \$opt then map(select(. != null)) else . end | length > 0 and all(.[]; $want)" \
+		<<<"$docs" >/dev/null || fail_msg "$path is not a $type in: $(jq -c "[.[] | $q]" <<<"$docs")"
 }
 
 mapfile -t sections < <(sed -n 's/^## //p' "$DOC" | grep -vx Conventions)
 for s in "${sections[@]}"; do
 	check "json.md's section \"$s\" has a command in json.sh" test -n "${commands[$s]:-}" || continue
-	read -ra cmd <<<"${commands[$s]}"
-	json=$("$T" -j "${cmd[@]}")
-	check "tcctl -j ${commands[$s]}: one document, on one line" \
-		expect_eq "documents/lines" "$(jq -s length <<<"$json")/$(wc -l <<<"$json")" "1/1"
+	docs=
+	while read -r -d';' line; do
+		read -ra cmd <<<"$line"
+		json=${taken[$s]:-$("$T" -j "${cmd[@]}")}
+		check "tcctl -j ${cmd[*]}: one document, on one line" \
+			expect_eq "documents/lines" "$(jq -s length <<<"$json")/$(wc -l <<<"$json")" "1/1"
+		docs+=$json$'\n'
+	done <<<"${commands[$s]};"
+	docs=$(jq -s -c . <<<"$docs")
 	while read -r path type; do
-		if [[ $path == *.tcx* ]] && ! $has_tcx; then
+		if [[ $path == *.tcx* || $tcx_rows == *" $path "* ]] && ! $has_tcx; then
 			not_applicable "$s: $path" "this kernel has no tcx"
 			continue
 		fi
-		check "$s: $path is $type" field_ok "$json" "$path" "$type"
+		check "$s: $path is $type" field_ok "$docs" "$path" "$type"
 	done < <(rows "$s")
 	check "$s: every field in the output is documented" expect_eq undocumented \
-		"$(comm -23 <(fields <<<"$json") <(rows "$s" | cut -d' ' -f1 | sort -u) | xargs)" ""
+		"$(undocumented "$docs" "$s" | xargs)" ""
 done
 for s in "${!commands[@]}"; do
 	check "json.sh's \"$s\" has its section in json.md" grep -qx "## $s" "$DOC"
