@@ -91,7 +91,9 @@ check "a foreign XDP program is not chained with" expect_eq "rc/error" "$?/${out
 check "... and stays" expect_eq prog "$(xdp_prog | cut -d' ' -f1)" foreign_xdp
 in_ns "$B" ip link set dev v1 xdpgeneric off
 
-# a chain whose device goes: pins prune lets its programs go
+# a chain whose device goes: pins prune lets its programs go (fw on v1's tc
+# keeps the maps in use, so that prune has them to clean, not to remove)
+t attach dev v1 ingress fw
 ip -n "$A" link add name c0 type veth peer name c1 netns "$B"
 t attach dev c1 xdpgeneric fw
 t attach dev c1 xdpgeneric stats
