@@ -45,6 +45,24 @@ static int open_overflow(void)
 				       sizeof(struct stats_counter), STATS_OVERFLOW_ENTRIES);
 }
 
+/* both maps, once the CPUs that per-CPU values have are known */
+static int open_maps(int ncpus, int *pfd, int *ofd)
+{
+	if (ncpus < 1) {
+		err("cannot count possible CPUs: %s", strerror(-ncpus));
+		return ncpus;
+	}
+	*pfd = open_proto();
+	if (*pfd < 0)
+		return *pfd;
+	*ofd = open_overflow();
+	if (*ofd < 0) {
+		close(*pfd);
+		return *ofd;
+	}
+	return 0;
+}
+
 static int map_error(const char *map, int ret)
 {
 	err("%s/%s: %s", PIN_DIR, map, strerror(-ret));
@@ -188,18 +206,9 @@ static int stats_show(struct tcctl *t, const struct stats_filter *f)
 	size_t n = 0;
 	__u32 idx;
 
-	if (ncpus < 1) {
-		err("cannot count possible CPUs: %s", strerror(-ncpus));
-		return ncpus;
-	}
-	pfd = open_proto();
-	if (pfd < 0)
-		return pfd;
-	ofd = open_overflow();
-	if (ofd < 0) {
-		close(pfd);
-		return ofd;
-	}
+	ret = open_maps(ncpus, &pfd, &ofd);
+	if (ret)
+		return ret;
 	rows = json_array();
 	percpu = calloc(ncpus, sizeof(*percpu));
 	if (!rows || !percpu) {
@@ -253,18 +262,9 @@ static int stats_reset(const struct stats_filter *f)
 	int pfd, ofd, ret;
 	size_t n = 0;
 
-	if (ncpus < 1) {
-		err("cannot count possible CPUs: %s", strerror(-ncpus));
-		return ncpus;
-	}
-	pfd = open_proto();
-	if (pfd < 0)
-		return pfd;
-	ofd = open_overflow();
-	if (ofd < 0) {
-		close(pfd);
-		return ofd;
-	}
+	ret = open_maps(ncpus, &pfd, &ofd);
+	if (ret)
+		return ret;
 	ret = pins_lock();
 	if (ret)
 		goto out;

@@ -198,6 +198,37 @@ static int link_move(const char *dev, int ifindex, enum tc_dir dir, const struct
 	return ret;
 }
 
+/* whether the link's program cur_id already runs where pos asks */
+static bool already_there(int ifindex, enum tc_dir dir, const struct position *pos,
+			  uint32_t cur_id, uint32_t rel_id)
+{
+	uint32_t ids[64], n = 64;
+	int at = -1, rel = -1;
+
+	if (pos->kind == POS_KEEP)
+		return true;
+	if (tcx_prog_ids(ifindex, dir, ids, &n))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (ids[i] == cur_id)
+			at = i;
+		if (rel_id && ids[i] == rel_id)
+			rel = i;
+	}
+	switch (pos->kind) {
+	case POS_FIRST:
+		return at == 0;
+	case POS_LAST:
+		return at >= 0 && (uint32_t)at == n - 1;
+	case POS_BEFORE:
+		return at >= 0 && at < rel;
+	case POS_AFTER:
+		return at >= 0 && rel >= 0 && at > rel;
+	default:
+		return true;
+	}
+}
+
 int tcx_attach(const char *dev, int ifindex, enum tc_dir dir, const struct object_desc *o,
 	       const char *file, const struct position *pos)
 {
@@ -221,7 +252,7 @@ int tcx_attach(const char *dev, int ifindex, enum tc_dir dir, const struct objec
 		goto out;
 	if (link_fd < 0) {
 		ret = link_new(dev, ifindex, dir, o, lp.prog_fd, pos, rel_id, path);
-	} else if (pos->kind != POS_KEEP) {
+	} else if (!already_there(ifindex, dir, pos, cur_id, rel_id)) {
 		ret = link_move(dev, ifindex, dir, o, link_fd, lp.prog_fd, pos, rel_id, path);
 	} else if (!prog_unchanged(cur_id, o, lp.prog_fd)) {
 		/* the link stays; its program is swapped in one step, if it is still cur_id */

@@ -235,7 +235,7 @@ static int attach_alone(struct nl *nl, const struct xdp_req *r, struct xdp_hook 
 	return ret;
 }
 
-static int attach_locked(struct nl *nl, const struct xdp_req *r, struct xdp_hook *h)
+static int attach_on_hook(struct nl *nl, const struct xdp_req *r, struct xdp_hook *h)
 {
 	struct chain_maps cm = { -1, -1 };
 	struct prog_owner owner = {};
@@ -291,7 +291,7 @@ int xdp_attach(struct nl *nl, const struct xdp_req *r)
 	ret = xdp_hook_read(nl, r->dev, r->ifindex, &h);
 	if (ret)
 		return ret;
-	ret = attach_locked(nl, r, &h);
+	ret = attach_on_hook(nl, r, &h);
 	xdp_hook_close(&h);
 	return ret;
 }

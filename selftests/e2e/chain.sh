@@ -153,6 +153,10 @@ if kernel_has tcx; then
 		"fw stats "
 	ping_count "$A" 10.11.0.2 2 >/dev/null
 	check "... and counts the pings" expect_eq "stats icmp" "$(stats_icmp ingress)" 2
+	links=$(t -j status dev v1 | jq -c '[.[0].tcx[].id]')
+	t attach dev v1 ingress stats tcx first
+	check "tcx: stats first where it is first already: nothing moves" \
+		expect_eq ids "$(t -j status dev v1 | jq -c '[.[0].tcx[].id]')" "$links"
 	t attach dev v1 ingress fw tcx first
 	check "tcx: fw first again" expect_eq order "$(tcx_order)" "fw stats"
 	t detach dev v1 ingress

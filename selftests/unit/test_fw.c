@@ -30,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "abi/fw.h"
+#include "bpf_obj.h"
 #include "frame.h"
 #include "test.h"
 
@@ -77,20 +78,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 /* A map of the loaded object, if its layout is the one abi/fw.h says. */
 static int map_fd(const char *name, __u32 key_size, __u32 value_size, __u32 max_entries)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(fw.obj, name);
-
-	if (!map) {
-		test_msg("no map %s", name);
-		return -ENOENT;
-	}
-	if (bpf_map__key_size(map) != key_size || bpf_map__value_size(map) != value_size ||
-	    bpf_map__max_entries(map) != max_entries) {
-		test_msg("map %s: key %u, value %u, %u entries; abi/fw.h says %u, %u, %u", name,
-			 bpf_map__key_size(map), bpf_map__value_size(map),
-			 bpf_map__max_entries(map), key_size, value_size, max_entries);
-		return -EINVAL;
-	}
-	return bpf_map__fd(map);
+	return obj_map_fd(fw.obj, name, key_size, value_size, max_entries);
 }
 
 /* Opens and loads fw.o with its maps unpinned, so no run touches /sys/fs/bpf. */

@@ -26,6 +26,7 @@
 #include "abi/chain.h"
 #include "abi/fw.h"
 #include "abi/stats.h"
+#include "bpf_obj.h"
 #include "frame.h"
 #include "test.h"
 
@@ -161,26 +162,6 @@ static int prog_fd(struct bpf_object *obj, const char *name, const char *sec)
 	return bpf_program__fd(prog);
 }
 
-/* A map of an object, if its layout is the one its abi header says. */
-static int map_fd(struct bpf_object *obj, const char *name, __u32 key_size, __u32 value_size,
-		  __u32 max_entries)
-{
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
-
-	if (!map) {
-		test_msg("no map %s", name);
-		return -ENOENT;
-	}
-	if (bpf_map__key_size(map) != key_size || bpf_map__value_size(map) != value_size ||
-	    bpf_map__max_entries(map) != max_entries) {
-		test_msg("map %s: key %u, value %u, %u entries; the abi says %u, %u, %u", name,
-			 bpf_map__key_size(map), bpf_map__value_size(map),
-			 bpf_map__max_entries(map), key_size, value_size, max_entries);
-		return -EINVAL;
-	}
-	return bpf_map__fd(map);
-}
-
 static int stats_load(const char *path)
 {
 	st.obj = obj_open_load(path, false, NULL);
@@ -188,9 +169,9 @@ static int stats_load(const char *path)
 		return -EINVAL;
 	st.xdp = prog_fd(st.obj, "stats_xdp", "xdp");
 	st.tc = prog_fd(st.obj, "stats_tc", "tc");
-	st.proto = map_fd(st.obj, STATS_MAP_PROTO, sizeof(struct stats_key),
+	st.proto = obj_map_fd(st.obj, STATS_MAP_PROTO, sizeof(struct stats_key),
 			  sizeof(struct stats_counter), STATS_PROTO_ENTRIES);
-	st.overflow = map_fd(st.obj, STATS_MAP_OVERFLOW, sizeof(__u32),
+	st.overflow = obj_map_fd(st.obj, STATS_MAP_OVERFLOW, sizeof(__u32),
 			     sizeof(struct stats_counter), STATS_OVERFLOW_ENTRIES);
 	if (st.xdp < 0 || st.tc < 0 || st.proto < 0 || st.overflow < 0)
 		return -EINVAL;
