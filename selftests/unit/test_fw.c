@@ -84,39 +84,15 @@ static int map_fd(const char *name, __u32 key_size, __u32 value_size, __u32 max_
 /* Opens and loads fw.o with its maps unpinned, so no run touches /sys/fs/bpf. */
 static int fw_load(const char *path)
 {
-	struct bpf_program *prog;
-	struct bpf_map *map;
-	int h, err;
+	int h;
 
-	fw.obj = bpf_object__open_file(path, NULL);
-	if (!fw.obj) {
-		err = -errno;
-		test_msg("open %s: %s", path, strerror(-err));
-		return err;
-	}
-	bpf_object__for_each_map(map, fw.obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		if (err)
-			return err;
-	}
-	err = bpf_object__load(fw.obj);
-	if (err) {
-		test_msg("load %s: %s", path, strerror(-err));
-		return err;
-	}
-
+	fw.obj = obj_open_load(path, false, NULL);
+	if (!fw.obj)
+		return -EINVAL;
 	for (h = 0; h < HOOKS; h++) {
-		prog = bpf_object__find_program_by_name(fw.obj, hooks[h].prog);
-		if (!prog) {
-			test_msg("no program %s in %s", hooks[h].prog, path);
-			return -ENOENT;
-		}
-		if (strcmp(bpf_program__section_name(prog), hooks[h].sec)) {
-			test_msg("%s is in section %s, not %s", hooks[h].prog,
-				 bpf_program__section_name(prog), hooks[h].sec);
-			return -EINVAL;
-		}
-		fw.prog[h] = bpf_program__fd(prog);
+		fw.prog[h] = obj_prog_fd(fw.obj, hooks[h].prog, hooks[h].sec);
+		if (fw.prog[h] < 0)
+			return fw.prog[h];
 	}
 
 	fw.verdicts = map_fd(FW_MAP_VERDICTS, sizeof(__u32), sizeof(__u32), FW_VERDICTS_ENTRIES);

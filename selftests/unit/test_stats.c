@@ -70,105 +70,13 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* Sets a const volatile global of .rodata, found by name in the object's BTF. */
-static int rodata_set(struct bpf_object *obj, const char *var, const void *val, size_t len)
-{
-	const struct btf_var_secinfo *vs;
-	const struct btf_type *sec, *t;
-	struct bpf_map *map = NULL, *m;
-	struct btf *btf = bpf_object__btf(obj);
-	const void *init;
-	char *data;
-	size_t size;
-	int id, i, err = -ENOENT;
-
-	bpf_object__for_each_map(m, obj)
-		if (bpf_map__is_internal(m) && strstr(bpf_map__name(m), ".rodata"))
-			map = m;
-	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -ENOENT;
-	init = map ? bpf_map__initial_value(map, &size) : NULL;
-	if (id < 0 || !init)
-		return -ENOENT;
-	data = malloc(size);
-	if (!data)
-		return -ENOMEM;
-	memcpy(data, init, size);
-	sec = btf__type_by_id(btf, id);
-	vs = btf_var_secinfos(sec);
-	for (i = 0; i < btf_vlen(sec); i++, vs++) {
-		t = btf__type_by_id(btf, vs->type);
-		if (strcmp(btf__name_by_offset(btf, t->name_off), var))
-			continue;
-		err = vs->size != len || vs->offset + len > size ? -EINVAL : 0;
-		if (!err) {
-			memcpy(data + vs->offset, val, len);
-			err = bpf_map__set_initial_value(map, data, size);
-		}
-		break;
-	}
-	free(data);
-	return err;
-}
-
-/*
- * Opens and loads an object with its maps unpinned. With share, the chain
- * maps are share's, as pinning by name makes them in real loads; with
- * member, the object is loaded as a chain member (lib/chain.h).
- */
-static struct bpf_object *obj_open_load(const char *path, bool member, struct bpf_object *share)
-{
-	struct bpf_object *obj;
-	struct bpf_map *map, *shared;
-	__u8 one = 1;
-	int err;
-
-	obj = bpf_object__open_file(path, NULL);
-	if (!obj) {
-		test_msg("open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	bpf_object__for_each_map(map, obj) {
-		err = bpf_map__set_pin_path(map, NULL);
-		shared = share && !strncmp(bpf_map__name(map), "chain_", 6) ?
-				 bpf_object__find_map_by_name(share, bpf_map__name(map)) :
-				 NULL;
-		if (!err && shared)
-			err = bpf_map__reuse_fd(map, bpf_map__fd(shared));
-		if (err)
-			goto fail;
-	}
-	err = member ? rodata_set(obj, "chain_member", &one, 1) : 0;
-	err = err ?: bpf_object__load(obj);
-	if (!err)
-		return obj;
-fail:
-	test_msg("load %s: %s", path, strerror(-err));
-	bpf_object__close(obj);
-	return NULL;
-}
-
-static int prog_fd(struct bpf_object *obj, const char *name, const char *sec)
-{
-	struct bpf_program *prog = bpf_object__find_program_by_name(obj, name);
-
-	if (!prog) {
-		test_msg("no program %s", name);
-		return -ENOENT;
-	}
-	if (strcmp(bpf_program__section_name(prog), sec)) {
-		test_msg("%s is in section %s, not %s", name, bpf_program__section_name(prog), sec);
-		return -EINVAL;
-	}
-	return bpf_program__fd(prog);
-}
-
 static int stats_load(const char *path)
 {
 	st.obj = obj_open_load(path, false, NULL);
 	if (!st.obj)
 		return -EINVAL;
-	st.xdp = prog_fd(st.obj, "stats_xdp", "xdp");
-	st.tc = prog_fd(st.obj, "stats_tc", "tc");
+	st.xdp = obj_prog_fd(st.obj, "stats_xdp", "xdp");
+	st.tc = obj_prog_fd(st.obj, "stats_tc", "tc");
 	st.proto = obj_map_fd(st.obj, STATS_MAP_PROTO, sizeof(struct stats_key),
 			  sizeof(struct stats_counter), STATS_PROTO_ENTRIES);
 	st.overflow = obj_map_fd(st.obj, STATS_MAP_OVERFLOW, sizeof(__u32),
@@ -536,9 +444,9 @@ static int chain_load(void)
 	ch.fw = ch.stats ? obj_open_load(fw_o, true, ch.chain) : NULL;
 	if (!ch.fw)
 		return -EINVAL;
-	ch.root = prog_fd(ch.chain, "chain_xdp", "xdp");
-	ch.stats_xdp = prog_fd(ch.stats, "stats_xdp", "xdp");
-	ch.fw_xdp = prog_fd(ch.fw, "fw_xdp", "xdp");
+	ch.root = obj_prog_fd(ch.chain, "chain_xdp", "xdp");
+	ch.stats_xdp = obj_prog_fd(ch.stats, "stats_xdp", "xdp");
+	ch.fw_xdp = obj_prog_fd(ch.fw, "fw_xdp", "xdp");
 	m = bpf_object__find_map_by_name(ch.chain, CHAIN_MAP_PROGS);
 	ch.progs = m ? bpf_map__fd(m) : -ENOENT;
 	m = bpf_object__find_map_by_name(ch.chain, CHAIN_MAP_HEADS);
