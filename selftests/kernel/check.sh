@@ -5,7 +5,7 @@
 # (setup.sh), checks the VM launcher itself, runs selftests/run.sh inside
 # the VM, and ends with the total of both.
 # Fails when a test fails inside, when the VM does not boot, or when it
-# runs out of time (TCCTL_VM_TIMEOUT seconds, default 1800).
+# runs out of time (TCCTL_VM_TIMEOUT seconds, default 3600).
 # Usage: selftests/kernel/check.sh [TEST-FILE...]   (files as for run.sh)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +24,6 @@ tally_run selftests/kernel/vmrun-test.sh
 
 echo "# the test suite on Linux $(cat build/kernel/kver) under qemu"
 tally_run_suite "the VM ran the suite" \
-	selftests/kernel/vmrun.sh -b -t "${TCCTL_VM_TIMEOUT:-1800}" -C "$top" -- \
+	selftests/kernel/vmrun.sh -b -t "${TCCTL_VM_TIMEOUT:-3600}" -C "$top" -- \
 	selftests/kernel/guest.sh "$@"
 tally_print
