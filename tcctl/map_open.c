@@ -11,20 +11,6 @@
 #include "map_open.h"
 #include "obj.h"
 
-/* the fd is a map, not a program or link pinned beside the maps */
-static bool fd_is_map(int fd)
-{
-	char link[64], target[64];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return !strcmp(target, "anon_inode:bpf-map");
-}
-
 static int map_info(struct map_ref *m)
 {
 	__u32 len = sizeof(m->info);
@@ -86,7 +72,7 @@ int map_ref_open_pin(const char *path, const char *label, struct map_ref *m, boo
 		err("%s: cannot open %s: %s", label, path, strerror(-ret));
 		return ret;
 	}
-	if (!fd_is_map(m->fd)) {
+	if (!bpf_fd_is(m->fd, "anon_inode:bpf-map")) {
 		map_ref_close(m);
 		return quiet ? -ENOTSUP
 			     : usage_err("%s%s%s is not a map", same ? "" : label, same ? "" : ": ",

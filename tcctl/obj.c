@@ -64,6 +64,20 @@ bool bpffs_mounted(void)
 	return !statfs(BPFFS_ROOT, &st) && st.f_type == BPF_FS_MAGIC;
 }
 
+/* bpffs pins maps, links and programs alike; the fd's inode names the kind */
+bool bpf_fd_is(int fd, const char *kind)
+{
+	char proc[64], target[64];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, kind);
+}
+
 int bpffs_check(void)
 {
 	if (!bpffs_mounted()) {

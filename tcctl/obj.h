@@ -48,6 +48,8 @@ extern const char tcctl_bpf_dir[];
 
 /* bpffs */
 bool bpffs_mounted(void);
+/* what an fd from bpffs holds: "anon_inode:bpf-map", "...:bpf-link", "...:bpf-prog" */
+bool bpf_fd_is(int fd, const char *kind);
 int bpffs_check(void);
 int pin_dir_prepare(void);
 int link_dir_prepare(void);

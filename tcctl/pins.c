@@ -13,20 +13,6 @@
 #include "kernel_compat.h"
 #include "pins.h"
 
-/* bpffs pins links, maps and programs alike; the fd's inode names the kind */
-static bool fd_is(int fd, const char *kind)
-{
-	char proc[64], target[64];
-	ssize_t n;
-
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	n = readlink(proc, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return !strcmp(target, kind);
-}
-
 static void prog_name(uint32_t id, char name[16])
 {
 	struct bpf_prog_info info = {};
@@ -54,7 +40,7 @@ static int link_read(struct pin_link *l)
 		err("cannot open %s: %s", l->path, strerror(-ret));
 		return ret;
 	}
-	l->is_link = fd_is(fd, "anon_inode:bpf-link");
+	l->is_link = bpf_fd_is(fd, "anon_inode:bpf-link");
 	if (!l->is_link)
 		goto out;
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
@@ -148,7 +134,7 @@ static int map_id(const char *name, uint32_t *id)
 		err("cannot open %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	if (!fd_is(fd, "anon_inode:bpf-map"))
+	if (!bpf_fd_is(fd, "anon_inode:bpf-map"))
 		goto out;
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		ret = -errno;

@@ -10,6 +10,13 @@ source "$(dirname "$0")/../lib.sh"
 
 WRITERS=20
 tmp=$(mktemp -d)
+# wait_jobs: waits for every background job; $failed says how many failed
+wait_jobs() {
+	failed=0
+	for job in $(jobs -p); do
+		wait "$job" || failed=$((failed + 1))
+	done
+}
 trap 'rm -rf "$tmp"; cleanup' EXIT
 netns_new A lka && netns_new B lkb || exit 1
 for i in $(seq "$WRITERS"); do
@@ -22,10 +29,7 @@ done >"$tmp/fw"
 for i in $(seq "$WRITERS"); do
 	"$TCCTL" -n "$B" attach dev "v$i" xdpgeneric stats 2>"$tmp/err$i" &
 done
-failed=0
-for job in $(jobs -p); do
-	wait "$job" || failed=$((failed + 1))
-done
+wait_jobs
 check "$WRITERS concurrent attaches all succeed" expect_eq "failed/stderr" \
 	"$failed/$(cat "$tmp"/err*)" "0/"
 status=$("$TCCTL" -n "$B" -j status)
@@ -45,10 +49,7 @@ for i in $(seq "$WRITERS"); do
 	done >"$tmp/rules$i"
 	"$TCCTL" -b "$tmp/rules$i" 2>"$tmp/rerr$i" &
 done
-failed=0
-for job in $(jobs -p); do
-	wait "$job" || failed=$((failed + 1))
-done
+wait_jobs
 check "$WRITERS concurrent batches of 5 rule adds all succeed" expect_eq "failed/stderr" \
 	"$failed/$(cat "$tmp"/rerr*)" "0/"
 check "... and all $((5 * WRITERS)) rules are there" expect_eq rules \
