@@ -176,7 +176,7 @@ static inline __u32 lb_flow_hash(const struct lb_flow *f)
 	__u32 h = 0;
 	int i;
 
-#pragma unroll
+	/* a constant trip count: clang unrolls it, and 5.3+ verifiers take it either way */
 	for (i = 0; i < LB_FLOW_HASH_WORDS; i++)
 		h = lb_hash_mix(h, w[i]);
 	return lb_hash_final(h, LB_FLOW_HASH_WORDS * 4);
