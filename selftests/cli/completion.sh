@@ -43,8 +43,8 @@ commands=$("$T" help | sed -n 's/^  tcctl \([a-z]*\).*/\1/p' | sort -u | xargs)
 expect_comp "tcctl " "$commands"
 fw_subs=$("$T" help fw | sed -n 's/^  tcctl fw \([a-z]*\).*/\1/p' | sort -u | xargs)
 objects=$("$T" help | sed -n 's/^OBJECT *:= *{ \(.*\) }$/\1/p' | tr -d '|' | xargs -n1 | sort | xargs)
-check "tcctl help's objects, offered where an object goes, are fw and stats" \
-	expect_eq objects "$objects" "fw stats"
+check "tcctl help's objects, offered where an object goes, are fw, lb and stats" \
+	expect_eq objects "$objects" "fw lb stats"
 # the maps tcctl map finds by name: pin fw and pin stats made them
 maps=$("$T" -j map show | jq -r ".[].name" | sort | xargs)
 check "fw's subcommands are those tcctl help lists, and help" expect_eq subs "$(comp "tcctl fw ")" \
