@@ -135,7 +135,7 @@ static void test_disruption(bool add)
 		ASSERT_TRUE(frac >= 1.0 / big - 0.02, "the flows of the backend that went or came moved");
 	}
 	snprintf(name, sizeof(name), "maglev: one backend %s N=3,5,10: <= 1/N + 2 %% of flows move",
-		 add ? "added to" : "removed of");
+		 add ? "added to" : "removed from");
 	test_report(name);
 }
 
