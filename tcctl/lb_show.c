@@ -26,6 +26,11 @@ static const char *const counter_names[] = {
 
 #define N_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
 
+struct ordered {
+	const struct lb_backend *b;
+	__u32 id;
+};
+
 struct reader {
 	const struct lb_maps *m;
 	int ncpus;
@@ -33,6 +38,7 @@ struct reader {
 	__u64 *percpu_u64;
 	__u32 *slots; /* per backend id, in the live ring of the service shown */
 	struct lb_ring *ring;
+	struct ordered *order; /* the backends of the service shown */
 };
 
 static const char *state_name(const struct lb_backend *b)
@@ -73,11 +79,22 @@ static json_t *backend_json(struct reader *r, __u32 id, const struct lb_backend 
 			 (json_int_t)s.replies);
 }
 
+/* a service's backends in a stable order: family, address, port; not ids, which are reused */
+static int backend_cmp(const void *x, const void *y)
+{
+	const struct lb_backend *a = ((const struct ordered *)x)->b;
+	const struct lb_backend *b = ((const struct ordered *)y)->b;
+	int c = memcmp(a->addr, b->addr, sizeof(a->addr));
+
+	return c ? c : ntohs(a->port) - ntohs(b->port);
+}
+
 static json_t *service_json(struct reader *r, const struct lb_state *st, const struct lb_svc *s)
 {
 	__u32 idx = s->val.id * 2 + s->val.bank;
 	char vip[INET6_ADDRSTRLEN];
 	json_t *backends, *b;
+	size_t n;
 
 	memset(r->slots, 0, LB_MAX_BACKENDS * sizeof(*r->slots));
 	if (bpf_map_lookup_elem(r->m->rings, &idx, r->ring)) {
@@ -87,13 +104,14 @@ static json_t *service_json(struct reader *r, const struct lb_state *st, const s
 	for (int i = 0; i < LB_RING_SIZE; i++)
 		if (r->ring->backend[i] < LB_MAX_BACKENDS)
 			r->slots[r->ring->backend[i]]++;
+	n = 0;
+	for (__u32 id = 0; id < LB_MAX_BACKENDS; id++)
+		if ((st->backends[id].flags & LB_BACKEND_USED) && st->backends[id].service == s->val.id)
+			r->order[n++] = (struct ordered){ &st->backends[id], id };
+	qsort(r->order, n, sizeof(*r->order), backend_cmp);
 	backends = json_array();
-	for (__u32 id = 0; backends && id < LB_MAX_BACKENDS; id++) {
-		const struct lb_backend *be = &st->backends[id];
-
-		if (!(be->flags & LB_BACKEND_USED) || be->service != s->val.id)
-			continue;
-		b = backend_json(r, id, be);
+	for (size_t i = 0; backends && i < n; i++) {
+		b = backend_json(r, r->order[i].id, r->order[i].b);
 		if (!b || json_array_append_new(backends, b)) {
 			json_decref(backends);
 			return NULL;
@@ -189,8 +207,9 @@ int lb_show(struct tcctl *t, const struct lb_service_key *only)
 	r.percpu_u64 = calloc(r.ncpus, sizeof(*r.percpu_u64));
 	r.slots = calloc(LB_MAX_BACKENDS, sizeof(*r.slots));
 	r.ring = malloc(sizeof(*r.ring));
+	r.order = calloc(LB_MAX_BACKENDS, sizeof(*r.order));
 	services = json_array();
-	if (!st || !r.percpu || !r.percpu_u64 || !r.slots || !r.ring || !services) {
+	if (!st || !r.percpu || !r.percpu_u64 || !r.slots || !r.ring || !r.order || !services) {
 		err("out of memory");
 		ret = -ENOMEM;
 		goto out;
@@ -223,6 +242,7 @@ int lb_show(struct tcctl *t, const struct lb_service_key *only)
 	services = NULL;
 out:
 	json_decref(services);
+	free(r.order);
 	free(r.ring);
 	free(r.slots);
 	free(r.percpu_u64);
