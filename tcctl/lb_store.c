@@ -432,6 +432,11 @@ int lb_backend_set(const struct lb_maps *m, struct lb_state *st, const struct lb
 	return ret;
 }
 
+/*
+ * Every service, then every backend entry still in use: one whose service
+ * is gone (left by a writer that died, or written behind tcctl's back) is
+ * in no ring, so freeing it changes no packet's fate.
+ */
 int lb_flush(const struct lb_maps *m, struct lb_state *st)
 {
 	int ret = 0;
@@ -440,6 +445,15 @@ int lb_flush(const struct lb_maps *m, struct lb_state *st)
 		struct lb_service_key key = st->services[st->n_services - 1].key;
 
 		ret = lb_service_delete(m, st, &key);
+	}
+	for (__u32 id = 0; !ret && id < LB_MAX_BACKENDS; id++) {
+		struct lb_backend f = backend_freed(&st->backends[id]);
+
+		if (!(st->backends[id].flags & LB_BACKEND_USED))
+			continue;
+		ret = update(m->backends, LB_MAP_BACKENDS, &id, &f, BPF_ANY);
+		if (!ret)
+			st->backends[id] = f;
 	}
 	return ret;
 }
