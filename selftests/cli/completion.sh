@@ -133,4 +133,20 @@ expect_comp "tcctl fw set load blocked " "fw2.o rules.conf sub"
 expect_comp "tcctl fw set load blocked rules.conf " "counters"
 expect_comp "tcctl fw load " "fw2.o help rules.conf sub"
 expect_comp "tcctl fw save r" "rules.conf"
+
+# lb: the grammar's words, and the services tcctl shows where a VIP goes
+"$T" lb service add tcp 10.0.100.1:80 && "$T" lb service add udp '[fd00::1]:53' || exit 1
+expect_comp "tcctl lb " "backend flush help service show"
+expect_comp "tcctl lb service " "add delete help"
+expect_comp "tcctl lb service delete " "tcp udp"
+expect_comp "tcctl lb service delete tcp " "10.0.100.1:80"
+expect_comp "tcctl lb service add tcp " ""
+expect_comp "tcctl lb backend " "add delete help set"
+expect_comp "tcctl lb backend add udp " "[fd00::1]:53"
+expect_comp "tcctl lb backend add tcp 10.0.100.1:80 10.0.21.2:80 " "weight"
+expect_comp "tcctl lb backend add tcp 10.0.100.1:80 10.0.21.2:80 weight " ""
+expect_comp "tcctl lb backend set tcp 10.0.100.1:80 10.0.21.2:80 " "down up weight"
+expect_comp "tcctl lb show " "help tcp udp"
+expect_comp "tcctl lb show tcp 10.0.100.1:" "80"
+
 exit "$ret"
