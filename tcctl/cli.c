@@ -77,7 +77,7 @@ const struct command tcctl_commands[] = {
 /* printed after the blocks that name them, each once */
 const struct usage_term tcctl_terms[] = {
 	{ "HOOK", "HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n" },
-	{ "OBJECT", "OBJECT := { fw | stats }\n" },
+	{ "OBJECT", "OBJECT := { fw | stats | redir }\n" },
 	{ "POSITION", "POSITION := { first | last | before OBJECT | after OBJECT }\n" },
 	{ "MATCH", "MATCH  := { family { ip | ip6 } | dir { in | out } | src { CIDR | @SET } |\n"
 		   "            dst { CIDR | @SET } | proto PROTO | sport PORT[-PORT] | dport PORT[-PORT] |\n"
