@@ -55,6 +55,14 @@ static const struct subcommand map_subs[] = {
 	{ NULL },
 };
 
+static const struct subcommand redir_subs[] = {
+	{ "add", "  tcctl redir add { tcp | udp } PORT to PORT [ addr ADDR ] [ dev DEV ]\n" },
+	{ "delete", "  tcctl redir delete { tcp | udp } PORT [ addr ADDR ] [ dev DEV ]\n" },
+	{ "show", "  tcctl redir show [ -j ]\n" },
+	{ "flush", "  tcctl redir flush\n" },
+	{ NULL },
+};
+
 const struct command tcctl_commands[] = {
 	{ "qdisc", cmd_qdisc, "  tcctl qdisc { add | del | show } dev DEV\n", NULL },
 	{ "attach", cmd_attach,
@@ -69,6 +77,7 @@ const struct command tcctl_commands[] = {
 	{ "fw", cmd_fw, NULL, fw_subs },
 	{ "stats", cmd_stats, NULL, stats_subs },
 	{ "map", cmd_map, NULL, map_subs },
+	{ "redir", cmd_redir, NULL, redir_subs },
 	{ "feature", cmd_feature, "  tcctl feature [ show | FEATURE... ]\n", NULL },
 	{ "help", cmd_help, "  tcctl help [ COMMAND [ SUB ] ]\n", NULL },
 	{ NULL },
