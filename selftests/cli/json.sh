@@ -40,7 +40,10 @@ declare -A taken=([pins prune]=$("$T" -j pins prune dry-run))
 		"$T" fw rule add table 2 src @bl proto tcp sport 1000-2000 dport 22 drop &&
 		"$T" fw rule add table 2 family ip6 dir in proto icmpv6 icmp-type echo-request count &&
 		"$T" fw rule add table 2 dir out dst 10.1.0.0/16 rate pps 10 per-source &&
-		"$T" fw policy table 2 drop
+		"$T" fw policy table 2 drop &&
+		"$T" pin redir &&
+		"$T" redir add tcp 8080 to 8081 &&
+		"$T" -n "$B" redir add udp 53 to 5353 addr 10.11.0.2 dev v1
 } || exit 1
 ping_count "$A" 10.11.0.2 2 >/dev/null # counters and hits to show
 
@@ -58,6 +61,7 @@ declare -A commands=(
 	[fw rule list]="fw rule list"
 	[fw set list]="fw set list bl members"
 	[stats show]="-n $B stats show"
+	[redir show]="-n $B redir show"
 	[map show]="map show ; map show id $("$T" -j map show fw_state | jq '.[0].id')"
 	[map dump]="map dump fw_ifaces ; map dump stats_proto"
 	[map lookup]="map lookup fw_state key 0 ; map lookup stats_overflow key 0"
