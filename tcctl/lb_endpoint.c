@@ -45,8 +45,15 @@ int lb_endpoint_parse(const char *s, struct lb_endpoint *e)
 		return bad(start);
 	memcpy(host, s, len);
 	host[len] = '\0';
-	if (inet_pton(e->family == 4 ? AF_INET : AF_INET6, host, e->addr) != 1)
-		return bad(start);
+	if (e->family == 6) {
+		if (inet_pton(AF_INET6, host, e->addr) != 1)
+			return bad(start);
+	} else {
+		/* IPv4-mapped, as the ABI stores IPv4 */
+		if (inet_pton(AF_INET, host, e->addr + 12) != 1)
+			return bad(start);
+		e->addr[10] = e->addr[11] = 0xff;
+	}
 	errno = 0;
 	port = strtoul(colon + 1, &end, 10);
 	if (errno || *end || end == colon + 1 || colon[1] == '-' || colon[1] == '+' || !port ||
@@ -74,7 +81,8 @@ const char *lb_proto_name(__u8 proto)
 
 char *lb_addr_str(const ip6_addr_t addr, __u8 family, char *buf, size_t len)
 {
-	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, len))
+	/* IPv4 is the IPv4-mapped address's last 4 bytes */
+	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, family == 6 ? addr : addr + 12, buf, len))
 		snprintf(buf, len, "?");
 	return buf;
 }

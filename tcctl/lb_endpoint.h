@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * lb's endpoints as written on the command line and shown: 10.0.0.1:80 and
- * [2001:db8::1]:80, in the layout of abi/lb.h (16-byte address, IPv4 in
- * the first 4, port in network order).
+ * [2001:db8::1]:80, in the layout of abi/lb.h (16-byte address, IPv4 as
+ * IPv4-mapped ::ffff:a.b.c.d, port in network order).
  */
 #ifndef TCCTL_LB_ENDPOINT_H
 #define TCCTL_LB_ENDPOINT_H

@@ -18,7 +18,7 @@
 #include "abi/lb.h"
 
 struct maglev_backend {
-	ip6_addr_t addr; /* as in lb.h: network order, IPv4 in the first 4 bytes */
+	ip6_addr_t addr; /* as in lb.h: network order, IPv4 as ::ffff:a.b.c.d */
 	inet_port_t port;
 	__u8 family;
 	bool down;

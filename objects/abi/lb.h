@@ -21,9 +21,13 @@
  * keeps them but gets no new ones. lb_reverse (LRU) maps the backend side of
  * a flow back to its VIP and port for the reply.
  *
- * Addresses are 16 bytes in network order; an IPv4 address takes the first
- * 4 and the rest stay zero. Ports are network order. Everything else is host
- * order. Layouts are fixed-width and asserted; the ABI grows by new maps.
+ * Addresses are 16 bytes in network order, IPv4 as IPv4-mapped IPv6
+ * (::ffff:a.b.c.d: bytes 10 and 11 are 0xff, the address is bytes 12..15),
+ * as in fw and redir, so one dump reads the same for every object. The
+ * family field still says which it is. Ports are network order. Everything
+ * else is host order. Layouts and sizes are fixed-width and asserted (only
+ * where an IPv4 address sits in its 16 bytes changed, no struct did); the
+ * ABI grows by new maps.
  */
 #ifndef TCCTL_ABI_LB_H
 #define TCCTL_ABI_LB_H
@@ -143,8 +147,8 @@ enum lb_counter {
 /*
  * The flow hash that picks a ring slot: murmur3 (32 bit) over the flow's
  * words, seed 0. Plain C, so tcctl and the tests compute what the program
- * computes. Both addresses are hashed in full, so IPv4 flows hash their
- * zero tail too.
+ * computes. Both addresses are hashed in full (the same ten words as
+ * ever), so IPv4 flows hash their ::ffff: prefix too.
  */
 static inline __u32 lb_hash_mix(__u32 h, __u32 k)
 {

@@ -98,8 +98,8 @@ static __always_inline long nat_addr6(struct __sk_buff *skb, const struct nat_po
 }
 
 /*
- * Rewrites side's address (16 bytes, network order; IPv4 in the first 4)
- * and port from the given old values to the new ones. Returns 0 or the
+ * Rewrites side's address (16 bytes, network order; IPv4 as IPv4-mapped
+ * IPv6, ::ffff:a.b.c.d, the address in the last 4 bytes: word 3) and port from the given old values to the new ones. Returns 0 or the
  * failing helper's -errno; the packet may then be half rewritten, and the
  * caller must drop it.
  */
@@ -115,7 +115,7 @@ static __always_inline long nat_rewrite(struct __sk_buff *skb, const struct nat_
 	__builtin_memcpy(from.b, old_addr, sizeof(from));
 	__builtin_memcpy(to.b, new_addr, sizeof(to));
 	if (pos->family == 4)
-		ret = nat_addr4(skb, pos, side, from.w[0], to.w[0]);
+		ret = nat_addr4(skb, pos, side, from.w[3], to.w[3]);
 	else
 		ret = nat_addr6(skb, pos, side, &from, &to);
 	if (ret)

@@ -56,6 +56,16 @@ check "the first change pins lb's maps from lb.o" expect_eq pins \
 check "services, sorted by protocol, family, VIP and port" expect_eq services \
 	"$("$T" -j lb show | jq -c '[.services[] | [.proto, .family, .vip, .port, .up, (.backends | length)]]')" \
 	'[["tcp","ip","10.0.100.1",80,0,0],["tcp","ip6","fd00:100::1",443,0,0],["udp","ip","10.0.100.1",53,0,0]]'
+# the maps' IPv4 is IPv4-mapped, as in fw and redir: map dump shows it as such
+check "map dump lb_services: the IPv4 VIP as ::ffff:10.0.100.1" expect_eq vips \
+	"$("$T" -j map dump lb_services | jq -c '[.[].key | [.vip, .family]] | sort')" \
+	'[["::ffff:10.0.100.1",4],["::ffff:10.0.100.1",4],["fd00:100::1",6]]'
+check "... as text too" expect_eq text \
+	"$("$T" map dump lb_services | grep -c '"vip": "::ffff:10.0.100.1", "port": 80, "proto": 6, "family": 4')" 1
+check "... 16 bytes: ten zeros, ff ff, then 10.0.100.1" expect_eq bytes \
+	"$(bpftool -j map dump pinned /sys/fs/bpf/tc/globals/lb_services |
+		jq -r '[.[] | select(.formatted.key.proto == 6 and .formatted.key.family == 4) | .key[:16][]] | join(" ")')" \
+	"$(printf '0x00 %.0s' {1..10})0xff 0xff 0x0a 0x00 0x64 0x01"
 id=$(svc tcp 10.0.100.1 80 .id)
 bank=$(svc tcp 10.0.100.1 80 .bank)
 check "a new service's live ring sends nowhere" expect_eq ring "$(ring $((id * 2 + bank)))" "65535 $M"
@@ -68,6 +78,9 @@ done
 check "backends with weight, state and ids" expect_eq backends \
 	"$(svc tcp 10.0.100.1 80 '[.backends[] | [.addr, .port, .weight, .state]]')" \
 	'[["10.0.21.2",8080,1,"up"],["10.0.22.2",8080,2,"up"],["10.0.23.2",8080,3,"up"]]'
+check "map dump lb_backends: IPv4 backends as ::ffff:a.b.c.d" expect_eq addrs \
+	"$("$T" -j map dump lb_backends | jq -c '[.[].value | select(.flags != 0) | .addr] | sort')" \
+	'["::ffff:10.0.21.2","::ffff:10.0.22.2","::ffff:10.0.23.2","fd00:21::2"]'
 check "default weight 1, IPv6 backend" expect_eq backend6 \
 	"$(svc tcp fd00:100::1 443 '[.backends[] | [.addr, .port, .weight, .state, .slots]]')" \
 	"[[\"fd00:21::2\",8443,1,\"up\",$M]]"
@@ -219,9 +232,9 @@ used=$("$T" -j lb show | jq '[.services[].backends[]] | length')
 g=/sys/fs/bpf/tc/globals
 "$T" -j map dump lb_backends | jq -r '.[] | select(.value.flags == 0) | .key' | head -n $((4096 - used - 1)) |
 	while read -r k; do
-		# 10.9.X.Y:53, family 4, flags USED, service 200, weight 1, gen 1
-		printf 'map update pinned %s/lb_backends key %d %d 0 0 value 10 9 %d %d%s 0 53 4 1 200 0 1 0 1 0 0 0\n' \
-			"$g" $((k % 256)) $((k / 256)) $((k / 256)) $((k % 256)) "$(printf ' 0%.0s' {1..12})"
+		# ::ffff:10.9.X.Y:53, family 4, flags USED, service 200, weight 1, gen 1
+		printf 'map update pinned %s/lb_backends key %d %d 0 0 value%s 255 255 10 9 %d %d 0 53 4 1 200 0 1 0 1 0 0 0\n' \
+			"$g" $((k % 256)) $((k / 256)) "$(printf ' 0%.0s' {1..10})" $((k / 256)) $((k % 256))
 	done >"$DIR/fill"
 bpftool batch file "$DIR/fill" >/dev/null || exit 1
 "$T" lb backend add udp 10.2.0.1:53 10.0.21.2:53 || exit 1

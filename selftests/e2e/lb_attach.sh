@@ -73,6 +73,7 @@ ring_of() { # ring_of ID: every slot backend ID (little endian), then the pad
 	echo 00 00
 }
 zeros() { printf '00 %.0s' $(seq "$1"); }
+v4() { echo "$(zeros 10)ff ff $*"; } # v4 A B C D: IPv4-mapped, as lb.h stores IPv4
 upd() { # upd MAP KEY VALUE: through bpftool, into the pinned map
 	# shellcheck disable=SC2086 # the hex bytes are words on purpose
 	bpftool map update pinned "$PIN_DIR/$1" key hex $2 value hex $3
@@ -80,16 +81,16 @@ upd() { # upd MAP KEY VALUE: through bpftool, into the pinned map
 
 "$TCCTL" pin lb
 # service 0: tcp 10.0.100.1:80 -> backend 1, 10.12.0.2:8080
-upd lb_services "0a 00 64 01 $(zeros 12) 00 50 06 04" "00 00 00 00 01 00 00 00"
-upd lb_backends "01 00 00 00" "0a 0c 00 02 $(zeros 12) 1f 90 04 01 00 00 01 00 01 00 00 00"
+upd lb_services "$(v4 0a 00 64 01) 00 50 06 04" "00 00 00 00 01 00 00 00"
+upd lb_backends "01 00 00 00" "$(v4 0a 0c 00 02) 1f 90 04 01 00 00 01 00 01 00 00 00"
 upd lb_rings "00 00 00 00" "$(ring_of 1)"
 # service 1: tcp [fd00:100::1]:80 -> backend 2, [fd01::2]:8080
 upd lb_services "fd 00 01 00 $(zeros 11) 01 00 50 06 06" "01 00 00 00 01 00 00 00"
 upd lb_backends "02 00 00 00" "fd 01 $(zeros 13) 02 1f 90 06 01 01 00 01 00 01 00 00 00"
 upd lb_rings "02 00 00 00" "$(ring_of 2)"
 # service 2: udp 10.0.100.1:53 -> backend 3, 10.12.0.2:5353
-upd lb_services "0a 00 64 01 $(zeros 12) 00 35 11 04" "02 00 00 00 01 00 00 00"
-upd lb_backends "03 00 00 00" "0a 0c 00 02 $(zeros 12) 14 e9 04 01 02 00 01 00 01 00 00 00"
+upd lb_services "$(v4 0a 00 64 01) 00 35 11 04" "02 00 00 00 01 00 00 00"
+upd lb_backends "03 00 00 00" "$(v4 0a 0c 00 02) 14 e9 04 01 02 00 01 00 01 00 00 00"
 upd lb_rings "04 00 00 00" "$(ring_of 3)"
 "$TCCTL" -n "$B" attach dev v1 ingress lb
 "$TCCTL" -n "$B" attach dev w0 ingress lb

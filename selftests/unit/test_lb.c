@@ -125,14 +125,14 @@ static int lb_reset(void)
 /* --- endpoints, services, backends, rings -------------------------------------- */
 
 struct ep {
-	__u8 addr[16]; /* network order; IPv4 in the first 4 */
+	__u8 addr[16]; /* as lb.h has it: network order; IPv4 as ::ffff:a.b.c.d */
 	__u16 port;    /* host order */
 };
 
 /* the topology of docs and e2e tests: client, VIP, backends b1..b3 */
 static struct ep ep4(__u8 a, __u8 b, __u8 c, __u8 d, __u16 port)
 {
-	struct ep e = { .addr = { a, b, c, d }, .port = port };
+	struct ep e = { .addr = { [10] = 0xff, 0xff, a, b, c, d }, .port = port };
 
 	return e;
 }
@@ -273,8 +273,8 @@ static void build(struct frame *f, const struct spec *s)
 
 		put_ipv4(f, s->proto);
 		iph = (struct iphdr *)(frame_data(f) + f->l3);
-		memcpy(&iph->saddr, s->src.addr, 4);
-		memcpy(&iph->daddr, s->dst.addr, 4);
+		memcpy(&iph->saddr, s->src.addr + 12, 4);
+		memcpy(&iph->daddr, s->dst.addr + 12, 4);
 		if (s->opts) {
 			memset(put(f, 8), 1, 8); /* NOPs */
 			iph->ihl += 2;

@@ -26,9 +26,11 @@ static void backend_v4(struct maglev_backend *b, unsigned int i, __u16 weight)
 {
 	memset(b, 0, sizeof(*b));
 	b->family = 4;
-	b->addr[0] = 10;
-	b->addr[2] = 20 + i;
-	b->addr[3] = 2;
+	b->addr[10] = 0xff; /* IPv4-mapped, as lb.h stores IPv4 */
+	b->addr[11] = 0xff;
+	b->addr[12] = 10;
+	b->addr[14] = 20 + i;
+	b->addr[15] = 2;
 	b->port = htons(8080);
 	b->weight = weight;
 	b->id = i;
@@ -49,8 +51,8 @@ static unsigned int flows_moved(const __u16 *before, const __u16 *after)
 
 	for (unsigned int i = 0; i < FLOWS; i++) {
 		struct lb_flow f = {
-			.saddr = { 192, 0, i >> 8 & 0xff, i & 0xff },
-			.daddr = { 10, 0, 100, 1 },
+			.saddr = { [10] = 0xff, 0xff, 192, 0, i >> 8 & 0xff, i & 0xff },
+			.daddr = { [10] = 0xff, 0xff, 10, 0, 100, 1 },
 			.sport = htons(1024 + i % 60000),
 			.dport = htons(80),
 			.proto = 6,
