@@ -75,9 +75,10 @@ static __always_inline bool fw_rate_exceeded(struct fw_visit_ctx *v, const struc
 		if (v->v6) {
 			__builtin_memcpy(key.addr, v->s->src, sizeof(key.addr));
 		} else {
-			key.addr[10] = 0xff;
-			key.addr[11] = 0xff;
-			__builtin_memcpy(key.addr + 12, v->s->src, 4);
+			__be32 src;
+
+			__builtin_memcpy(&src, v->s->src, 4);
+			addr_ipv4_mapped(key.addr, src);
 		}
 		st = bpf_map_lookup_elem(&fw_rlsrc, &key);
 		if (!st) {

@@ -46,15 +46,6 @@ static __always_inline void lb_count(__u32 counter)
 		*c += 1; /* per-CPU: no other writer */
 }
 
-/* IPv4-mapped (::ffff:a.b.c.d), as the ABI stores IPv4 (and fw and redir do) */
-static __always_inline void lb_addr4(__u8 *dst, __be32 addr)
-{
-	__builtin_memset(dst, 0, 10);
-	dst[10] = 0xff;
-	dst[11] = 0xff;
-	__builtin_memcpy(dst + 12, &addr, 4);
-}
-
 /*
  * Fills lp from a TCP or UDP packet with its ports; false for any other
  * packet, which lb passes untouched.
@@ -97,8 +88,8 @@ static __always_inline bool lb_parse(struct pkt *p, struct lb_pkt *lp)
 	if (l3.proto == ETH_P_IP) {
 		struct iphdr *iph = l3.hdr;
 
-		lb_addr4(lp->flow.saddr, iph->saddr);
-		lb_addr4(lp->flow.daddr, iph->daddr);
+		addr_ipv4_mapped(lp->flow.saddr, iph->saddr);
+		addr_ipv4_mapped(lp->flow.daddr, iph->daddr);
 		lp->flow.family = 4;
 	} else {
 		struct ipv6hdr *ip6h = l3.hdr;

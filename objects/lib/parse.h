@@ -198,6 +198,19 @@ static __always_inline __u32 parse_slot(int parsed, const struct l3 *l3)
 	}
 }
 
+/*
+ * IPv4 in a 16-byte address field, as every object's maps store it:
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d), so tcctl and bpftool show the address
+ * and 10.0.0.1 never equals the IPv6 address 10.0.0.1::.
+ */
+static __always_inline void addr_ipv4_mapped(__u8 *dst, __be32 addr)
+{
+	__builtin_memset(dst, 0, 10);
+	dst[10] = 0xff;
+	dst[11] = 0xff;
+	__builtin_memcpy(dst + 12, &addr, 4);
+}
+
 /* what rules match on above IP: ports, or the ICMP type */
 struct l4 {
 	__u16 sport, dport; /* host order, with has_ports */

@@ -66,15 +66,6 @@ struct redir_pkt {
 	__u8 syn; /* a TCP SYN without ACK: a connection that does not exist yet */
 };
 
-static __always_inline void redir_addr4(__u8 *dst, __be32 addr)
-{
-	/* IPv4-mapped, as the ABI stores IPv4 */
-	__builtin_memset(dst, 0, 10);
-	dst[10] = 0xff;
-	dst[11] = 0xff;
-	__builtin_memcpy(dst + 12, &addr, 4);
-}
-
 /* 0 for a whole TCP or UDP datagram whose ports are in r; -1: leave it alone */
 static __always_inline int redir_parse(struct pkt *p, struct redir_pkt *r)
 {
@@ -147,8 +138,8 @@ static __always_inline __be16 *redir_dport(struct redir_pkt *r)
 static __always_inline void redir_addrs(const struct redir_pkt *r, __u8 *src, __u8 *dst)
 {
 	if (r->family == REDIR_FAMILY_IPV4) {
-		redir_addr4(src, r->tuple.ipv4.saddr);
-		redir_addr4(dst, r->tuple.ipv4.daddr);
+		addr_ipv4_mapped(src, r->tuple.ipv4.saddr);
+		addr_ipv4_mapped(dst, r->tuple.ipv4.daddr);
 	} else {
 		__builtin_memcpy(src, r->tuple.ipv6.saddr, 16);
 		__builtin_memcpy(dst, r->tuple.ipv6.daddr, 16);
