@@ -5,13 +5,17 @@
  *
  *   rr server PORT
  *	Listens on PORT (IPv6 socket taking IPv4 too), one thread, epoll.
- *	Echoes what it reads. A chunk ending in 'C' is a CRR request's last
- *	byte: the server echoes it and closes first, so the TIME_WAIT sockets
- *	pile up on its side and the client never runs out of ports.
+ *	Echoes what it reads; closes on the client's FIN.
  *   rr client { rr | crr } ADDR PORT SECONDS [SIZE [CLIENTS]]
  *	rr: one connection per client, SIZE-byte requests answered by SIZE
  *	bytes, back to back, for SECONDS. crr: a new connection per
- *	transaction (connect, request, response, close). SIZE 1 and CLIENTS 1
+ *	transaction (connect, request, response, close). The client closes
+ *	first, so TIME_WAIT stays on its side, where connect() picks ports
+ *	around it; a server left in TIME_WAIT makes the next arm's SYNs from a
+ *	reused port wait for a retransmit (PAWS or sequence check against a
+ *	flow of another arm, whose NAT changed what the client hashed). Give
+ *	the client's namespace a wide ip_local_port_range and tcp_tw_reuse 1
+ *	for long runs. SIZE 1 and CLIENTS 1
  *	by default; clients are threads. Prints "transactions N ns T errors E":
  *	transactions completed by all clients and the time they ran.
  *
@@ -129,9 +133,9 @@ static void __attribute__((noreturn)) cmd_server(int argc, char **argv)
 			}
 			got = read(fd, buf, sizeof(buf));
 			/* blocking write: requests are small, the peer is reading */
-			if (got > 0 && write(fd, buf, got) == got && buf[got - 1] != 'C')
+			if (got > 0 && write(fd, buf, got) == got)
 				continue;
-			close(fd); /* EOF, error, or a CRR request answered */
+			close(fd); /* EOF or error */
 		}
 	}
 }
@@ -176,16 +180,14 @@ static int connect_to(const struct client *c)
 	return fd;
 }
 
-/* one transaction on a new connection; the server closes first (see top) */
+/* one transaction on a new connection; the client closes first (see top) */
 static int crr_once(const struct client *c, char *req, char *resp)
 {
 	int fd = connect_to(c), ret = -1;
-	char eof;
 
 	if (fd < 0)
 		return -1;
-	if (write(fd, req, c->size) == c->size && !read_full(fd, resp, c->size) &&
-	    read(fd, &eof, 1) == 0)
+	if (write(fd, req, c->size) == c->size && !read_full(fd, resp, c->size))
 		ret = 0;
 	close(fd);
 	return ret;
@@ -197,9 +199,7 @@ static void *client_run(void *arg)
 	char req[MAX_SIZE], resp[MAX_SIZE];
 	int fd = -1;
 
-	memset(req, c->crr ? 'c' : 'r', c->size);
-	if (c->crr)
-		req[c->size - 1] = 'C';
+	memset(req, 'r', c->size);
 	while (now_ns() < c->end) {
 		if (c->crr) {
 			if (crr_once(c, req, resp))

@@ -81,6 +81,12 @@ for n in 1 2 3; do
 done
 LB_DEVS=(lc lb1 lb2 lb3)
 
+# CRR leaves a TIME_WAIT socket per connection in the client (rr.c says why):
+# ports around them, and those older than 1 s reused
+for ns in "$CLI" "$LOC" "$LCLI"; do
+	in_ns "$ns" sysctl -qw net.ipv4.ip_local_port_range="1024 65535" net.ipv4.tcp_tw_reuse=1
+done
+
 # --- servers ----------------------------------------------------------------------
 
 # serve KIND NS...: an iperf3 or rr server on 8081 in each NS, on the other
