@@ -2,8 +2,10 @@
 /*
  * make bench's per-packet cost driver for programs that rewrite packets.
  *
- *   progrun ID FRAME RUNS
- *	BPF_PROG_TEST_RUN of program ID on FRAME, RUNS times with repeat 1.
+ *   progrun ID FRAME RUNS [ingress]
+ *	BPF_PROG_TEST_RUN of program ID on FRAME, RUNS times with repeat 1;
+ *	"ingress" sets the skb's ingress_ifindex to its ifindex (lo's, 1), which
+ *	is how the objects tell tc ingress from egress (objects/lib/ctx.h).
  *	Prints "median_ns N retval R rewritten W": the median of the kernel's
  *	durations, the last return code, and whether the frame came back
  *	changed (1) or as it went in (0).
@@ -17,6 +19,7 @@
  */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <linux/bpf.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +49,11 @@ int main(int argc, char **argv)
 	size_t len;
 	FILE *f;
 
-	if (argc != 4 || (runs = atoi(argv[3])) <= 0) {
-		fprintf(stderr, "usage: progrun ID FRAME RUNS\n");
+	struct __sk_buff skb = { .ingress_ifindex = 1 };
+	int ingress = argc == 5 && !strcmp(argv[4], "ingress");
+
+	if ((argc != 4 && !ingress) || (runs = atoi(argv[3])) <= 0) {
+		fprintf(stderr, "usage: progrun ID FRAME RUNS [ingress]\n");
 		return 2;
 	}
 	fd = bpf_prog_get_fd_by_id(atoi(argv[1]));
@@ -65,6 +71,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < runs; i++) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
 			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+
+		if (ingress) {
+			opts.ctx_in = &skb;
+			opts.ctx_size_in = sizeof(skb);
+		}
 
 		if (bpf_prog_test_run_opts(fd, &opts))
 			die("BPF_PROG_TEST_RUN", errno);

@@ -398,11 +398,11 @@ frame4() {
 	EOF
 }
 
-# cost ID FRAME KEY WANT_REWRITTEN: progrun's median into cost[KEY]
+# cost ID FRAME KEY WANT_REWRITTEN [ingress]: progrun's median into cost[KEY]
 declare -A cost
 cost() {
 	local out ns ret rw
-	out=$(in_ns "$PC" "$PROGRUN" "$1" "$FRAMES_DIR/$2" "$S_RUNS") || return 1
+	out=$(in_ns "$PC" "$PROGRUN" "$1" "$FRAMES_DIR/$2" "$S_RUNS" ${5:+"$5"}) || return 1
 	read -r _ ns _ ret _ rw <<<"$out"
 	cost[$3]=$ns
 	record "steercost $3 frame $2 ns $ns retval $ret rewritten $rw runs $S_RUNS"
@@ -427,16 +427,16 @@ steer_cost_lb() {
 	frame4 tcp 10.0.1.2 40000 "$VIP" 80 "$FRAMES_DIR/lb-fwd" || die "cannot write the test frames"
 	frame4 tcp "$BACKEND" 8081 10.0.1.2 40000 "$FRAMES_DIR/lb-reply" || die "cannot write the test frames"
 	# the first run makes the flow's conn and reverse entries: the median is a hit
-	cost "$id" lb-fwd lb-fwd 1
-	cost "$id" lb-reply lb-reply 1
-	cost "$id" other lb-other 0
+	cost "$id" lb-fwd lb-fwd 1 ingress
+	cost "$id" lb-reply lb-reply 1 ingress
+	cost "$id" other lb-other 0 ingress
 	tcctl_quiet lb flush
 	tcctl_quiet -n "$PC" detach dev pc0 ingress lb
 	tcctl_quiet -n "$PC" qdisc del dev pc0
 }
 
 steer_cost_redir() {
-	local in eg
+	local in eg rid
 	[ "$HAVE_REDIR" == 1 ] || return 0
 	if ! tcctl_quiet -n "$PC" attach dev pc0 ingress redir ||
 		! tcctl_quiet -n "$PC" attach dev pc0 egress redir ||
@@ -448,7 +448,19 @@ steer_cost_redir() {
 	eg=$(prog_id "$PC" pc0 egress redir) || die "no redir program at pc0 egress"
 	frame4 udp 10.11.0.2 5301 10.11.0.1 4000 "$FRAMES_DIR/redir-udp-reply" ||
 		die "cannot write the test frames"
-	cost "$in" other redir-other 0
+	# the UDP redirect's counters' id, as a host-order (little-endian) __u32
+	read -ra rid <<<"$("$TCCTL" -j redir show |
+		json '" ".join("%02x" % b for b in [r["id"] for r in j if r["proto"] == "udp"][0].to_bytes(4, "little"))')"
+	[ "${#rid[@]}" -eq 4 ] || die "no UDP redirect in tcctl redir show"
+	# the flow a datagram assigned at ingress leaves (a test run cannot assign:
+	# bpf_sk_assign works at a real tc ingress only), written as objects/abi/redir.h
+	# lays it out: local 10.11.0.2, remote 10.11.0.1 (IPv4-mapped), ports 5301 and
+	# 4000, IPv4; A 5300
+	bpftool map update pinned /sys/fs/bpf/tc/globals/redir_flows \
+		key hex 00 00 00 00 00 00 00 00 00 00 ff ff 0a 0b 00 02 \
+		00 00 00 00 00 00 00 00 00 00 ff ff 0a 0b 00 01 14 b5 0f a0 04 00 00 00 \
+		value hex 14 b4 00 00 "${rid[@]}" || die "cannot add the UDP flow to redir_flows"
+	cost "$in" other redir-other 0 ingress
 	cost "$eg" redir-udp-reply redir-udp-egress 1
 	tcctl_quiet redir flush
 	tcctl_quiet -n "$PC" detach dev pc0 ingress redir
@@ -482,7 +494,7 @@ bench_steer_cost() {
 	bpftool prog loadall "$PASS_O" "$PASS_PIN" || die "bpftool prog loadall $PASS_O failed"
 	floor=$(bpftool -j prog show pinned "$PASS_PIN/bench_tc_pass" | json 'j["id"]')
 	frame4 tcp 10.0.1.2 40000 10.0.9.9 22 "$FRAMES_DIR/other" || die "cannot write the test frames"
-	cost "$floor" other empty 0
+	cost "$floor" other empty 0 ingress
 	rm -rf "$PASS_PIN"
 	steer_cost_lb
 	steer_cost_redir
