@@ -7,7 +7,7 @@
 # connection and iptables), each in a private mount namespace (selftests/sandbox.sh) with its own bpffs and
 # /run/netns. Benchmarks print figures and ratios; they never fail on a
 # figure, only when they cannot measure at all.
-# Usage: selftests/bench/run.sh   (as root, from anywhere; about 5 minutes)
+# Usage: selftests/bench/run.sh   (as root, from anywhere)
 # Knobs, all optional: BENCH_SECTIONS="cost drop tcp rules fwcost fwdrop
 # fwload attach steer" (a subset runs alone: "fwcost fwdrop fwload" is
 # fw_rules.sh's part, "attach" attach.sh's, "steer" steer.sh's, whose knobs
