@@ -38,7 +38,7 @@ BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Wextra -Werror $(BPF_SYS_INCLUDES)
 
-OBJECTS      := fw chain stats
+OBJECTS      := fw chain stats lb
 BPF_OBJS     := $(patsubst %,$(BUILD)/bpf/%.o,$(OBJECTS))
 BPF_HEADERS  := $(wildcard objects/lib/*.h objects/abi/*.h)
 

@@ -8,6 +8,7 @@
 #include "abi/chain.h"
 #include "abi/fw.h"
 #include "abi/fw_rules.h"
+#include "abi/lb.h"
 #include "abi/stats.h"
 
 static const struct object_desc objects[] = {
@@ -34,6 +35,16 @@ static const struct object_desc objects[] = {
 		/* after fw by default: it counts what fw let through */
 		.tc_prio = 20,
 		.maps = { STATS_MAP_PROTO, STATS_MAP_OVERFLOW },
+	},
+	{
+		/* tc only: NAT rewrites with skb helpers; after fw and stats by default */
+		.name = "lb",
+		.file = "lb.o",
+		.tc_prog = "lb_tc",
+		.tc_sec = "tc",
+		.tc_prio = 30,
+		.maps = { LB_MAP_SERVICES, LB_MAP_BACKENDS, LB_MAP_RINGS, LB_MAP_CONNS,
+			  LB_MAP_REVERSE, LB_MAP_STATS, LB_MAP_COUNTERS },
 	},
 	{
 		.name = "chain",

@@ -55,6 +55,16 @@ static const struct subcommand map_subs[] = {
 	{ NULL },
 };
 
+static const struct subcommand lb_subs[] = {
+	{ "service", "  tcctl lb service { add | delete } { tcp | udp } VIP:PORT\n" },
+	{ "backend", "  tcctl lb backend add { tcp | udp } VIP:PORT ADDR:PORT [ weight W ]\n"
+		     "  tcctl lb backend delete { tcp | udp } VIP:PORT ADDR:PORT\n"
+		     "  tcctl lb backend set { tcp | udp } VIP:PORT ADDR:PORT { weight W | down | up }\n" },
+	{ "show", "  tcctl lb show [ { tcp | udp } VIP:PORT ]\n" },
+	{ "flush", "  tcctl lb flush\n" },
+	{ NULL },
+};
+
 const struct command tcctl_commands[] = {
 	{ "qdisc", cmd_qdisc, "  tcctl qdisc { add | del | show } dev DEV\n", NULL },
 	{ "attach", cmd_attach,
@@ -69,6 +79,7 @@ const struct command tcctl_commands[] = {
 	{ "fw", cmd_fw, NULL, fw_subs },
 	{ "stats", cmd_stats, NULL, stats_subs },
 	{ "map", cmd_map, NULL, map_subs },
+	{ "lb", cmd_lb, NULL, lb_subs },
 	{ "feature", cmd_feature, "  tcctl feature [ show | FEATURE... ]\n", NULL },
 	{ "help", cmd_help, "  tcctl help [ COMMAND [ SUB ] ]\n", NULL },
 	{ NULL },
@@ -77,7 +88,7 @@ const struct command tcctl_commands[] = {
 /* printed after the blocks that name them, each once */
 const struct usage_term tcctl_terms[] = {
 	{ "HOOK", "HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n" },
-	{ "OBJECT", "OBJECT := { fw | stats }\n" },
+	{ "OBJECT", "OBJECT := { fw | stats | lb }\n" },
 	{ "POSITION", "POSITION := { first | last | before OBJECT | after OBJECT }\n" },
 	{ "MATCH", "MATCH  := { family { ip | ip6 } | dir { in | out } | src { CIDR | @SET } |\n"
 		   "            dst { CIDR | @SET } | proto PROTO | sport PORT[-PORT] | dport PORT[-PORT] |\n"
@@ -88,6 +99,7 @@ const struct usage_term tcctl_terms[] = {
 		   "            non-ip | malformed }\n" },
 	{ "MAP", "MAP    := { NAME | pinned PATH | id ID }   (NAME: a pin in /sys/fs/bpf/tc/globals)\n" },
 	{ "KEY", "KEY, VALUE := { JSON | TEXT | hex BYTE... }\n" },
+	{ "VIP", "VIP:PORT, ADDR:PORT := { 10.0.0.1:80 | [2001:db8::1]:80 }   (weight W: 0 to 65535, 0 drains)\n" },
 	{ NULL },
 };
 

@@ -163,6 +163,8 @@ static int scan_objects(struct pins *p)
 	for (size_t i = 0; (o = object_at(i)); i++) {
 		struct pin_object *po = &p->objects[p->n_objects];
 
+		/* the slot of an object with nothing pinned is reused: start it afresh */
+		memset(po, 0, sizeof(*po));
 		po->o = o;
 		for (int m = 0; m < OBJ_MAX_MAPS && o->maps[m]; m++) {
 			uint32_t id;

@@ -170,9 +170,16 @@ static inline __u32 lb_hash_final(__u32 h, __u32 len)
 /* words of struct lb_flow hashed: the two addresses, the ports, proto and family */
 #define LB_FLOW_HASH_WORDS 10
 
+/*
+ * The flow is read as words through a may_alias type: through a plain
+ * __u32 pointer, gcc -O2 (strict aliasing) drops the byte stores that built
+ * the flow and hashes what was there before.
+ */
+typedef __u32 __attribute__((__may_alias__)) lb_hash_word_t;
+
 static inline __u32 lb_flow_hash(const struct lb_flow *f)
 {
-	const __u32 *w = (const __u32 *)f;
+	const lb_hash_word_t *w = (const lb_hash_word_t *)f;
 	__u32 h = 0;
 	int i;
 

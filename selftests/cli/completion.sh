@@ -43,8 +43,8 @@ commands=$("$T" help | sed -n 's/^  tcctl \([a-z]*\).*/\1/p' | sort -u | xargs)
 expect_comp "tcctl " "$commands"
 fw_subs=$("$T" help fw | sed -n 's/^  tcctl fw \([a-z]*\).*/\1/p' | sort -u | xargs)
 objects=$("$T" help | sed -n 's/^OBJECT *:= *{ \(.*\) }$/\1/p' | tr -d '|' | xargs -n1 | sort | xargs)
-check "tcctl help's objects, offered where an object goes, are fw and stats" \
-	expect_eq objects "$objects" "fw stats"
+check "tcctl help's objects, offered where an object goes, are fw, lb and stats" \
+	expect_eq objects "$objects" "fw lb stats"
 # the maps tcctl map finds by name: pin fw and pin stats made them
 maps=$("$T" -j map show | jq -r ".[].name" | sort | xargs)
 check "fw's subcommands are those tcctl help lists, and help" expect_eq subs "$(comp "tcctl fw ")" \
@@ -133,4 +133,20 @@ expect_comp "tcctl fw set load blocked " "fw2.o rules.conf sub"
 expect_comp "tcctl fw set load blocked rules.conf " "counters"
 expect_comp "tcctl fw load " "fw2.o help rules.conf sub"
 expect_comp "tcctl fw save r" "rules.conf"
+
+# lb: the grammar's words, and the services tcctl shows where a VIP goes
+"$T" lb service add tcp 10.0.100.1:80 && "$T" lb service add udp '[fd00::1]:53' || exit 1
+expect_comp "tcctl lb " "backend flush help service show"
+expect_comp "tcctl lb service " "add delete help"
+expect_comp "tcctl lb service delete " "tcp udp"
+expect_comp "tcctl lb service delete tcp " "10.0.100.1:80"
+expect_comp "tcctl lb service add tcp " ""
+expect_comp "tcctl lb backend " "add delete help set"
+expect_comp "tcctl lb backend add udp " "[fd00::1]:53"
+expect_comp "tcctl lb backend add tcp 10.0.100.1:80 10.0.21.2:80 " "weight"
+expect_comp "tcctl lb backend add tcp 10.0.100.1:80 10.0.21.2:80 weight " ""
+expect_comp "tcctl lb backend set tcp 10.0.100.1:80 10.0.21.2:80 " "down up weight"
+expect_comp "tcctl lb show " "help tcp udp"
+expect_comp "tcctl lb show tcp 10.0.100.1:" "80"
+
 exit "$ret"

@@ -8,13 +8,14 @@ source "$(dirname "$0")/../lib.sh"
 
 T=$TCCTL
 # in tcctl_commands[] order (tcctl/cli.c), which the global usage follows
-commands=(qdisc attach detach status pin unpin pins fw stats map feature help)
+commands=(qdisc attach detach status pin unpin pins fw stats map lb feature help)
 # the commands with subcommands, each with its subcommands in table order
 declare -A subs=(
 	[pins]="show prune"
 	[fw]="proto show counters reset bind unbind rule policy set save load"
 	[stats]="show reset"
 	[map]="show dump lookup update delete"
+	[lb]="service backend show flush"
 )
 
 all=$("$T" help 2>/dev/null)
@@ -25,10 +26,10 @@ out=$("$T" 2>&1 >/dev/null)
 check "no command: the same usage on stderr, exit 2" expect_eq "exit/usage" "$?/$out" "2/$all"
 
 # the lines of the global usage for "tcctl WORDS...": a last word that is
-# optional ("tcctl pins [ show ]") counts too
+# optional ("tcctl pins [ show ]") counts too, and so does a line of those words alone
 usage_lines() {
 	local words=$*
-	grep -e "^  tcctl $words " -e "^  tcctl ${words% *} \[ ${words##* } \]" <<<"$all"
+	grep -e "^  tcctl $words\( \|$\)" -e "^  tcctl ${words% *} \[ ${words##* } \]" <<<"$all"
 }
 
 # a block's own lines: its "tcctl" lines and their indented continuations

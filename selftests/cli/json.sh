@@ -40,7 +40,10 @@ declare -A taken=([pins prune]=$("$T" -j pins prune dry-run))
 		"$T" fw rule add table 2 src @bl proto tcp sport 1000-2000 dport 22 drop &&
 		"$T" fw rule add table 2 family ip6 dir in proto icmpv6 icmp-type echo-request count &&
 		"$T" fw rule add table 2 dir out dst 10.1.0.0/16 rate pps 10 per-source &&
-		"$T" fw policy table 2 drop
+		"$T" fw policy table 2 drop &&
+		"$T" lb service add tcp 10.0.100.1:80 &&
+		"$T" lb backend add tcp 10.0.100.1:80 10.0.21.2:8080 weight 2 &&
+		"$T" lb backend add tcp 10.0.100.1:80 10.0.22.2:8080
 } || exit 1
 ping_count "$A" 10.11.0.2 2 >/dev/null # counters and hits to show
 
@@ -61,6 +64,7 @@ declare -A commands=(
 	[map show]="map show ; map show id $("$T" -j map show fw_state | jq '.[0].id')"
 	[map dump]="map dump fw_ifaces ; map dump stats_proto"
 	[map lookup]="map lookup fw_state key 0 ; map lookup stats_overflow key 0"
+	[lb show]="lb show"
 )
 # rows only a kernel with tcx can show (besides those under .tcx)
 tcx_rows=" .links[].direction "
