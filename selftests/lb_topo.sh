@@ -13,12 +13,15 @@
 # The client routes the VIPs (10.0.100.0/24, fd00:100::/64) via the lb
 # namespace, which has no route for them: without a balancer (or a DNAT
 # standing in for one) nothing reaches a VIP. Each backend serves HTTP on
-# port 80 (GET /name says "bN", /big is BIG_SIZE bytes of its own) and
+# port 80 (GET /name says "bN", as does every answer's X-Backend header, /big is BIG_SIZE bytes of its own, /slow
+# streams for seconds) and
 # answers any UDP datagram to port 80 with "bN", over IPv4 and IPv6.
 
 VIP4=10.0.100.1
 VIP6=fd00:100::1
 BIG_SIZE=${BIG_SIZE:-2000000}
+STREAM_LINES=${STREAM_LINES:-200}
+STREAM_MS=${STREAM_MS:-20}
 LB_DEVS=()       # the lb namespace's veths, where lb is attached
 declare -a BK    # BK[N]: backend N's namespace
 declare -a HTTP_PID UDP_PID
@@ -92,11 +95,49 @@ lb_topo_attach() {
 	done
 }
 
-# HTTP/1.0 on [::]:80 (dual stack): one connection per request
+# HTTP/1.0 on [::]:80 (dual stack), one connection per request: /name,
+# /big (the file), and /slow, a long-lived answer: stream_body's lines
+# STREAM_MS ms apart, so bytes keep crossing the balancer for seconds
 lb_topo_http_start() {
-	in_ns "${BK[$1]}" python3 -m http.server --bind :: --directory "$LB_WWW/b$1" 80 \
-		>/dev/null 2>&1 &
+	in_ns "${BK[$1]}" python3 -c 'import http.server,socket,sys,time
+name,root,lines,ms=sys.argv[1],sys.argv[2],int(sys.argv[3]),int(sys.argv[4])
+class H(http.server.BaseHTTPRequestHandler):
+	def log_message(self,*a):
+		pass
+	def do_GET(self):
+		path=self.path.split("?")[0]
+		if path=="/slow":
+			parts=[("%s %d\n"%(name,i)).encode() for i in range(lines)]
+		elif path in ("/name","/big"):
+			parts=[open(root+path,"rb").read()]
+		else:
+			self.send_error(404)
+			return
+		self.send_response(200)
+		self.send_header("X-Backend",name)
+		self.send_header("Content-Length",str(sum(map(len,parts))))
+		self.end_headers()
+		for p in parts:
+			self.wfile.write(p)
+			self.wfile.flush()
+			if len(parts)>1:
+				time.sleep(ms/1000)
+class S(http.server.ThreadingHTTPServer):
+	address_family=socket.AF_INET6
+	daemon_threads=True
+	def server_bind(self):
+		self.socket.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)
+		super().server_bind()
+S(("::",80),H).serve_forever()' "b$1" "$LB_WWW/b$1" "$STREAM_LINES" "$STREAM_MS" >/dev/null 2>&1 &
 	HTTP_PID[$1]=$!
+}
+
+# stream_body NAME: what /slow sends from backend NAME
+stream_body() {
+	local i
+	for ((i = 0; i < STREAM_LINES; i++)); do
+		echo "$1 $i"
+	done
 }
 
 lb_topo_http_stop() {
@@ -140,7 +181,7 @@ http_names() {
 
 # udp_names FAMILY COUNT: COUNT datagrams to VIP:80, each from its own
 # socket connected to VIP:80 (so only an answer from VIP:80 is received);
-# prints the answers, one name a line ("-" for no answer)
+# "PORT NAME" lines, the client's port and the answer ("-" for none)
 udp_names() {
 	local vip=$VIP4 af=AF_INET
 	[ "$1" = 6 ] && vip=$VIP6 af=AF_INET6
@@ -152,13 +193,34 @@ for i in range(count):
 	k.connect((vip,80))
 	k.send(b"hello\n")
 	try:
-		print(k.recv(2048).decode().strip())
+		name=k.recv(2048).decode().strip()
 	except socket.timeout:
-		print("-")
+		name="-"
+	print(k.getsockname()[1],name)
 	k.close()' "$af" "$vip" "$2"
 }
 
-# tally: "bN COUNT" lines from names on stdin, for b1..b3 and failures (-)
+# http_many FAMILY COUNT: COUNT GETs at the VIP from one curl, each its own
+# connection (HTTP/1.0) from a port the kernel picks; "PORT NAME" lines,
+# NAME from the X-Backend header ("-" for a failure)
+http_many() {
+	in_ns "$C" curl -s -m 60 -o /dev/null -w '%{local_port} %header{x-backend}\n' \
+		"$(vip_url "$1" "/name?[1-$2]")" | awk '{print $1, ($2 == "" ? "-" : $2)}'
+}
+
+# by_name: "NAME COUNT" lines from "PORT NAME" lines, one per connection
+by_name() {
+	awk '{print $2}' | tally
+}
+
+# flows_by_name: the same, counting each PORT NAME once: the flows as lb
+# counts them (a port the kernel gives out again is the same flow, and lb's
+# connection table keeps it where it was)
+flows_by_name() {
+	sort -u | by_name
+}
+
+# tally: "NAME COUNT" lines from names on stdin, one a line (- for failures)
 tally() {
 	sort | uniq -c | awk '{print $2, $1}'
 }
@@ -166,4 +228,56 @@ tally() {
 # count_of NAME: NAME's count in a tally on stdin (0 when absent)
 count_of() {
 	awk -v n="$1" '$1 == n {c = $2} END {print c + 0}'
+}
+
+# names_by_port FAMILY FIRST COUNT: COUNT GETs of /name from client ports
+# FIRST, FIRST+1, ...: "PORT NAME" lines, the same flows each time it runs
+names_by_port() {
+	local url p
+	url=$(vip_url "$1" /name)
+	for ((p = $2; p < $2 + $3; p++)); do
+		echo "$p $(in_ns "$C" curl -s -m 3 --local-port "$p" "$url" || echo -)"
+	done
+}
+
+# slow_get FAMILY PORT OUT: in the background, GET /slow from client port
+# PORT into OUT.body; OUT gets "HTTP_CODE SIZE" when it ends. slow_wait
+# waits for all of them (a plain wait would wait for the servers too)
+SLOW_PIDS=()
+slow_get() {
+	in_ns "$C" curl -s -m 60 --local-port "$2" -o "$3.body" \
+		-w '%{http_code} %{size_download}\n' "$(vip_url "$1" /slow)" >"$3" 2>/dev/null &
+	SLOW_PIDS+=($!)
+}
+
+slow_wait() {
+	[ ${#SLOW_PIDS[@]} -eq 0 ] || wait "${SLOW_PIDS[@]}"
+	SLOW_PIDS=()
+}
+
+# backend_of PORT: the backend (bN) holding an established connection from
+# client port PORT, "-" if none does
+backend_of() {
+	local n
+	for n in "${!BK[@]}"; do
+		if [ -n "$(in_ns "${BK[n]}" ss -Htn state established "( sport = :80 and dport = :$1 )")" ]; then
+			echo "b$n"
+			return
+		fi
+	done
+	echo -
+}
+
+# lb_topo_strict_csum: no checksum offload on any veth, so every receiver
+# checks every checksum in software and a wrong one drops the packet (with
+# offload on, veth marks packets as checked and a bad checksum goes unseen)
+lb_topo_strict_csum() {
+	local n
+	in_ns "$C" ethtool -K v0 rx off tx off >/dev/null || return 1
+	for dev in "${LB_DEVS[@]}"; do
+		in_ns "$LB" ethtool -K "$dev" rx off tx off >/dev/null || return 1
+	done
+	for n in "${!BK[@]}"; do
+		in_ns "${BK[n]}" ethtool -K v0 rx off tx off >/dev/null || return 1
+	done
 }
