@@ -125,6 +125,7 @@ class H(http.server.BaseHTTPRequestHandler):
 class S(http.server.ThreadingHTTPServer):
 	address_family=socket.AF_INET6
 	daemon_threads=True
+	request_queue_size=128  # not 5: a burst of connections must not see SYNs dropped
 	def server_bind(self):
 		self.socket.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)
 		super().server_bind()
@@ -245,7 +246,7 @@ names_by_port() {
 # waits for all of them (a plain wait would wait for the servers too)
 SLOW_PIDS=()
 slow_get() {
-	in_ns "$C" curl -s -m 60 --local-port "$2" -o "$3.body" \
+	in_ns "$C" curl -s -m 20 --local-port "$2" -o "$3.body" \
 		-w '%{http_code} %{size_download}\n' "$(vip_url "$1" /slow)" >"$3" 2>/dev/null &
 	SLOW_PIDS+=($!)
 }
