@@ -109,8 +109,8 @@ streams() {
 # stream_ok PORT NAME: the stream from PORT ended with 200 and every byte
 # NAME's /slow sends, in order
 stream_ok() {
-	expect_eq "stream from $1" "$(cat "$tmp/s$1")" "200 $(stream_body "$2" | wc -c)" &&
-		cmp -s "$tmp/s$1.body" <(stream_body "$2") || fail_msg "stream from $1: not $2's bytes"
+	expect_eq "stream from $1" "$(cat "$tmp/s$1")" "200 $(stream_body "$2" | wc -c)" || return 1
+	cmp -s "$tmp/s$1.body" <(stream_body "$2") || fail_msg "stream from $1: not $2's bytes"
 }
 
 # streams_ok LINES: stream_ok for each "PORT NAME" line
