@@ -98,8 +98,9 @@ lb_topo_attach() {
 # HTTP/1.0 on [::]:80 (dual stack), one connection per request: /name,
 # /big (the file), and /slow, a long-lived answer: stream_body's lines
 # STREAM_MS ms apart, so bytes keep crossing the balancer for seconds
+# (nsenter, not in_ns: a function run with & is a subshell, and $! its pid)
 lb_topo_http_start() {
-	in_ns "${BK[$1]}" python3 -c 'import http.server,socket,sys,time
+	nsenter --net="/run/netns/${BK[$1]}" python3 -c 'import http.server,socket,sys,time
 name,root,lines,ms=sys.argv[1],sys.argv[2],int(sys.argv[3]),int(sys.argv[4])
 class H(http.server.BaseHTTPRequestHandler):
 	def log_message(self,*a):
@@ -149,7 +150,7 @@ lb_topo_http_stop() {
 
 # UDP on [::]:80: each datagram answered with the backend's name
 lb_topo_udp_start() {
-	in_ns "${BK[$1]}" python3 -c 'import socket,sys
+	nsenter --net="/run/netns/${BK[$1]}" python3 -c 'import socket,sys
 k=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)
 k.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)
 k.bind(("::",80))
