@@ -38,7 +38,7 @@ BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Wextra -Werror $(BPF_SYS_INCLUDES)
 
-OBJECTS      := fw chain stats lb
+OBJECTS      := fw chain stats redir lb
 BPF_OBJS     := $(patsubst %,$(BUILD)/bpf/%.o,$(OBJECTS))
 BPF_HEADERS  := $(wildcard objects/lib/*.h objects/abi/*.h)
 
@@ -157,16 +157,18 @@ demo: deps
 
 install: all $(BUILD)/install/tcctl $(BUILD)/install/e_tcctl.so
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BPFDIR) $(DESTDIR)$(TC_LIB_DIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BUILD)/install/tcctl $(DESTDIR)$(SBINDIR)/tcctl
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(BPFDIR)/
 	install -m 0644 $(BUILD)/install/e_tcctl.so $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so
 	install -m 0644 docs/tcctl.8 $(DESTDIR)$(MANDIR)/man8/tcctl.8
+	install -m 0644 docs/tcctl-objects.7 $(DESTDIR)$(MANDIR)/man7/tcctl-objects.7
 	install -m 0644 tcctl/bash-completion/tcctl $(DESTDIR)$(BASHCOMPDIR)/tcctl
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tcctl $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so \
-	      $(DESTDIR)$(MANDIR)/man8/tcctl.8 $(DESTDIR)$(BASHCOMPDIR)/tcctl \
+	      $(DESTDIR)$(MANDIR)/man8/tcctl.8 $(DESTDIR)$(MANDIR)/man7/tcctl-objects.7 \
+	      $(DESTDIR)$(BASHCOMPDIR)/tcctl \
 	      $(patsubst $(BUILD)/bpf/%,$(DESTDIR)$(BPFDIR)/%,$(BPF_OBJS))
 	-rmdir $(DESTDIR)$(BPFDIR) $(DESTDIR)$(PREFIX)/lib/tcctl
 

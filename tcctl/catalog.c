@@ -8,6 +8,7 @@
 #include "abi/chain.h"
 #include "abi/fw.h"
 #include "abi/fw_rules.h"
+#include "abi/redir.h"
 #include "abi/lb.h"
 #include "abi/stats.h"
 
@@ -35,6 +36,15 @@ static const struct object_desc objects[] = {
 		/* after fw by default: it counts what fw let through */
 		.tc_prio = 20,
 		.maps = { STATS_MAP_PROTO, STATS_MAP_OVERFLOW },
+	},
+	{
+		.name = "redir",
+		.file = "redir.o",
+		.tc_prog = "redir_tc",
+		.tc_sec = "tc",
+		/* after fw: what fw drops is not redirected; before stats, which still counts */
+		.tc_prio = 15,
+		.maps = { REDIR_MAP_RULES, REDIR_MAP_STATS, REDIR_MAP_FLOWS },
 	},
 	{
 		/* tc only: NAT rewrites with skb helpers; after fw and stats by default */

@@ -65,6 +65,14 @@ static const struct subcommand lb_subs[] = {
 	{ NULL },
 };
 
+static const struct subcommand redir_subs[] = {
+	{ "add", "  tcctl redir add { tcp | udp } PORT to PORT [ addr ADDR ] [ dev DEV ]\n" },
+	{ "delete", "  tcctl redir delete { tcp | udp } PORT [ addr ADDR ] [ dev DEV ]\n" },
+	{ "show", "  tcctl redir show [ -j ]\n" },
+	{ "flush", "  tcctl redir flush\n" },
+	{ NULL },
+};
+
 const struct command tcctl_commands[] = {
 	{ "qdisc", cmd_qdisc, "  tcctl qdisc { add | del | show } dev DEV\n", NULL },
 	{ "attach", cmd_attach,
@@ -79,6 +87,7 @@ const struct command tcctl_commands[] = {
 	{ "fw", cmd_fw, NULL, fw_subs },
 	{ "stats", cmd_stats, NULL, stats_subs },
 	{ "map", cmd_map, NULL, map_subs },
+	{ "redir", cmd_redir, NULL, redir_subs },
 	{ "lb", cmd_lb, NULL, lb_subs },
 	{ "feature", cmd_feature, "  tcctl feature [ show | FEATURE... ]\n", NULL },
 	{ "help", cmd_help, "  tcctl help [ COMMAND [ SUB ] ]\n", NULL },
@@ -88,7 +97,7 @@ const struct command tcctl_commands[] = {
 /* printed after the blocks that name them, each once */
 const struct usage_term tcctl_terms[] = {
 	{ "HOOK", "HOOK   := { xdp | xdpdrv | xdpgeneric | ingress | egress }\n" },
-	{ "OBJECT", "OBJECT := { fw | stats | lb }\n" },
+	{ "OBJECT", "OBJECT := { fw | stats | redir | lb }\n" },
 	{ "POSITION", "POSITION := { first | last | before OBJECT | after OBJECT }\n" },
 	{ "MATCH", "MATCH  := { family { ip | ip6 } | dir { in | out } | src { CIDR | @SET } |\n"
 		   "            dst { CIDR | @SET } | proto PROTO | sport PORT[-PORT] | dport PORT[-PORT] |\n"

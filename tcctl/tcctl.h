@@ -97,5 +97,6 @@ int cmd_feature(struct tcctl *t, struct args *a);
 int cmd_stats(struct tcctl *t, struct args *a);
 int cmd_map(struct tcctl *t, struct args *a);
 int cmd_lb(struct tcctl *t, struct args *a);
+int cmd_redir(struct tcctl *t, struct args *a);
 
 #endif /* TCCTL_TCCTL_H */

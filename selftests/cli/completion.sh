@@ -43,8 +43,8 @@ commands=$("$T" help | sed -n 's/^  tcctl \([a-z]*\).*/\1/p' | sort -u | xargs)
 expect_comp "tcctl " "$commands"
 fw_subs=$("$T" help fw | sed -n 's/^  tcctl fw \([a-z]*\).*/\1/p' | sort -u | xargs)
 objects=$("$T" help | sed -n 's/^OBJECT *:= *{ \(.*\) }$/\1/p' | tr -d '|' | xargs -n1 | sort | xargs)
-check "tcctl help's objects, offered where an object goes, are fw, lb and stats" \
-	expect_eq objects "$objects" "fw lb stats"
+check "tcctl help's objects, offered where an object goes, are fw, lb, redir and stats" \
+	expect_eq objects "$objects" "fw lb redir stats"
 # the maps tcctl map finds by name: pin fw and pin stats made them
 maps=$("$T" -j map show | jq -r ".[].name" | sort | xargs)
 check "fw's subcommands are those tcctl help lists, and help" expect_eq subs "$(comp "tcctl fw ")" \
@@ -90,6 +90,16 @@ expect_comp "tcctl stats show dev v0 hook ingress " ""
 expect_comp "tcctl stats reset " "dev help"
 expect_comp "tcctl stats reset dev v0 " ""
 expect_comp "tcctl map " "delete dump help lookup show update"
+expect_comp "tcctl redir " "add delete flush help show"
+expect_comp "tcctl redir add " "help tcp udp"
+expect_comp "tcctl redir add tcp 8080 " "to"
+expect_comp "tcctl redir add tcp 8080 to 8081 " "addr dev"
+expect_comp "tcctl redir add tcp 8080 to 8081 addr " ""
+expect_comp "tcctl redir add udp 53 to 5353 addr 10.0.0.1 " "dev"
+expect_comp "tcctl -n $A redir add udp 53 to 5353 dev " "lo v0"
+expect_comp "tcctl redir delete udp 53 dev v0 " "addr"
+expect_comp "tcctl redir show " "-j help"
+expect_comp "tcctl redir flush " "help"
 check "map show: the pinned maps, fw's and stats'" bash -c \
 	"grep -qw fw_verdicts <<<'$maps' && grep -qw stats_proto <<<'$maps'"
 expect_comp "tcctl map show " "$(xargs -n1 <<<"$maps help id pinned" | sort | xargs)"

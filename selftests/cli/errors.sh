@@ -50,7 +50,7 @@ expect_error "unknown command" 2 "tcctl: unknown command \"frobnicate\" (see 'tc
 expect_error "unknown hook" 2 \
 	"tcctl: expected a hook (xdp, xdpdrv, xdpgeneric, ingress, egress), not forward (see 'tcctl help')" \
 	"$N" "${T[@]}" attach dev v0 forward fw
-expect_error "unknown object" 2 "tcctl: expected an object (fw, stats, lb), not lb9 (see 'tcctl help')" \
+expect_error "unknown object" 2 "tcctl: expected an object (fw, stats, redir, lb), not lb9 (see 'tcctl help')" \
 	"$N" "${T[@]}" attach dev v0 ingress lb9
 expect_error "prio 0" 2 \
 	"tcctl: prio and handle must not be 0: tc would pick them anew on every attach (see 'tcctl help')" \

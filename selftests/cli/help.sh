@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 
 T=$TCCTL
 # in tcctl_commands[] order (tcctl/cli.c), which the global usage follows
-commands=(qdisc attach detach status pin unpin pins fw stats map lb feature help)
+commands=(qdisc attach detach status pin unpin pins fw stats map redir lb feature help)
 # the commands with subcommands, each with its subcommands in table order
 declare -A subs=(
 	[pins]="show prune"
@@ -16,6 +16,7 @@ declare -A subs=(
 	[stats]="show reset"
 	[map]="show dump lookup update delete"
 	[lb]="service backend show flush"
+	[redir]="add delete show flush"
 )
 
 all=$("$T" help 2>/dev/null)

@@ -43,7 +43,10 @@ declare -A taken=([pins prune]=$("$T" -j pins prune dry-run))
 		"$T" fw policy table 2 drop &&
 		"$T" lb service add tcp 10.0.100.1:80 &&
 		"$T" lb backend add tcp 10.0.100.1:80 10.0.21.2:8080 weight 2 &&
-		"$T" lb backend add tcp 10.0.100.1:80 10.0.22.2:8080
+		"$T" lb backend add tcp 10.0.100.1:80 10.0.22.2:8080 &&
+		"$T" pin redir &&
+		"$T" redir add tcp 8080 to 8081 &&
+		"$T" -n "$B" redir add udp 53 to 5353 addr 10.11.0.2 dev v1
 } || exit 1
 ping_count "$A" 10.11.0.2 2 >/dev/null # counters and hits to show
 
@@ -61,6 +64,7 @@ declare -A commands=(
 	[fw rule list]="fw rule list"
 	[fw set list]="fw set list bl members"
 	[stats show]="-n $B stats show"
+	[redir show]="-n $B redir show"
 	[map show]="map show ; map show id $("$T" -j map show fw_state | jq '.[0].id')"
 	[map dump]="map dump fw_ifaces ; map dump stats_proto"
 	[map lookup]="map lookup fw_state key 0 ; map lookup stats_overflow key 0"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The tree stays clean: a warning-free build from scratch, shellcheck-clean
-# scripts, and a man page that groff renders without a warning.
+# scripts, and man pages that groff renders without a warning.
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
@@ -16,6 +16,11 @@ mapfile -t scripts < <(cd "$TOP" && git ls-files '*.sh' 'scripts/*' '.ci/run' 's
 	'selftests/kernel/stage2' 'selftests/kernel/initrd-modules' 'tcctl/bash-completion/*')
 check "shellcheck finds nothing in ${#scripts[@]} scripts" \
 	bash -c "cd '$TOP' && shellcheck -x \"\$@\"" _ "${scripts[@]}"
-check "groff renders tcctl.8 without a warning" \
-	bash -c "test -z \"\$(groff -man -ww -z '$TOP/docs/tcctl.8' 2>&1)\""
+for page in tcctl.8 tcctl-objects.7; do
+	check "groff renders $page without a warning" \
+		bash -c "test -z \"\$(groff -man -ww -z '$TOP/docs/$page' 2>&1)\""
+done
+check "tcctl.8 and tcctl-objects.7 name each other in SEE ALSO" bash -c \
+	"grep -A9 '^.SH SEE ALSO' '$TOP/docs/tcctl.8' | grep -qF '.BR tcctl\-objects (7)' &&
+	 grep -A9 '^.SH SEE ALSO' '$TOP/docs/tcctl-objects.7' | grep -qF '.BR tcctl (8)'"
 exit "$ret"

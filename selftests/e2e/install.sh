@@ -9,9 +9,10 @@ prefix=$(mktemp -d) stage=$(mktemp -d)
 trap 'rm -rf "$prefix" "$stage"; cleanup' EXIT
 
 make -s -C "$TOP" install PREFIX="$prefix" TC_LIB_DIR="$prefix/lib/tc" >/dev/null
-check "make install PREFIX puts tcctl, objects, plugin and man page in place" \
+check "make install PREFIX puts tcctl, objects, plugin and man pages in place" \
 	test -x "$prefix/sbin/tcctl" -a -f "$prefix/lib/tcctl/bpf/fw.o" -a \
-	-f "$prefix/lib/tc/e_tcctl.so" -a -f "$prefix/share/man/man8/tcctl.8"
+	-f "$prefix/lib/tc/e_tcctl.so" -a -f "$prefix/share/man/man8/tcctl.8" -a \
+	-f "$prefix/share/man/man7/tcctl-objects.7"
 check "... and the bash completion where bash-completion looks for it" cmp \
 	"$prefix/share/bash-completion/completions/tcctl" "$TOP/tcctl/bash-completion/tcctl"
 
@@ -32,11 +33,18 @@ check "DESTDIR stages under its root" \
 	-f "$stage/usr/lib/tc/e_tcctl.so"
 check "a DESTDIR build still looks for objects in PREFIX" \
 	bash -c "strings '$stage/usr/local/sbin/tcctl' | grep -qx /usr/local/lib/tcctl/bpf"
-check "DESTDIR stages the bash completion too" \
-	test -f "$stage/usr/local/share/bash-completion/completions/tcctl"
+check "DESTDIR stages the bash completion and both man pages too" \
+	test -f "$stage/usr/local/share/bash-completion/completions/tcctl" -a \
+	-f "$stage/usr/local/share/man/man8/tcctl.8" -a -f "$stage/usr/local/share/man/man7/tcctl-objects.7"
 check "man -l renders the man page" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man8/tcctl.8' 2>&1 | grep -q 'tcctl'"
+check "man -l renders tcctl-objects(7): every object's section and its sec tc line" bash -c \
+	"out=\$(MANWIDTH=200 man -l '$prefix/share/man/man7/tcctl-objects.7' 2>&1) &&
+	 for s in FW STATS REDIR LB CHAIN; do grep -qx \"\$s\" <<<\"\$out\" || exit 1; done &&
+	 grep -q 'bpf da obj lb.o sec tc' <<<\"\$out\""
+check "man finds tcctl-objects in section 7 of the installed MANPATH" bash -c \
+	"MANPATH='$prefix/share/man' MANWIDTH=80 man 7 tcctl-objects 2>/dev/null | grep -q 'redir_rules'"
 
 make -s -C "$TOP" uninstall PREFIX="$prefix" TC_LIB_DIR="$prefix/lib/tc" >/dev/null
-check "make uninstall removes tcctl, objects, plugin, man page and completion" expect_eq left \
+check "make uninstall removes tcctl, objects, plugin, man pages and completion" expect_eq left \
 	"$(find "$prefix" -type f | sed "s|^$prefix/||" | sort | xargs)" ""
 exit "$ret"
