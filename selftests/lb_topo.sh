@@ -25,7 +25,7 @@ STREAM_MS=${STREAM_MS:-20}
 LB_DEVS=()       # the lb namespace's veths, where lb is attached
 declare -a BK    # BK[N]: backend N's namespace
 declare -a HTTP_PID UDP_PID
-LB_WWW=$(mktemp -d)
+LB_WWW=$(mktemp -d) # the servers' files; a test that sets its own trap removes it
 trap 'rm -rf "$LB_WWW"; cleanup' EXIT
 
 be4() { echo "10.0.2$1.2"; }
@@ -170,17 +170,6 @@ vip_url() {
 	fi
 }
 
-# http_names FAMILY COUNT [CURL_ARGS...]: COUNT GETs of /name at the VIP,
-# one connection each; prints the answers, one name a line ("-" for a failure)
-http_names() {
-	local fam=$1 count=$2 url i
-	shift 2
-	url=$(vip_url "$fam" /name)
-	for ((i = 0; i < count; i++)); do
-		in_ns "$C" curl -s -m 3 "$@" "$url" || echo -
-	done
-}
-
 # udp_names FAMILY COUNT: COUNT datagrams to VIP:80, each from its own
 # socket connected to VIP:80 (so only an answer from VIP:80 is received);
 # "PORT NAME" lines, the client's port and the answer ("-" for none)
@@ -230,16 +219,6 @@ tally() {
 # count_of NAME: NAME's count in a tally on stdin (0 when absent)
 count_of() {
 	awk -v n="$1" '$1 == n {c = $2} END {print c + 0}'
-}
-
-# names_by_port FAMILY FIRST COUNT: COUNT GETs of /name from client ports
-# FIRST, FIRST+1, ...: "PORT NAME" lines, the same flows each time it runs
-names_by_port() {
-	local url p
-	url=$(vip_url "$1" /name)
-	for ((p = $2; p < $2 + $3; p++)); do
-		echo "$p $(in_ns "$C" curl -s -m 3 --local-port "$p" "$url" || echo -)"
-	done
 }
 
 # slow_get FAMILY PORT OUT: in the background, GET /slow from client port
