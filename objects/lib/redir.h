@@ -248,7 +248,15 @@ static __always_inline enum redir_outcome redir_tcp(struct __sk_buff *skb, struc
 		if (own)
 			return REDIR_DELIVERED;
 	}
+	/*
+	 * The listener on B, never a connection on B: a socket that a direct
+	 * client (say, iperf3's in TIME_WAIT) still holds with this client's
+	 * port would match the whole tuple first. No connection has source
+	 * port 0, so the lookup falls through to the listeners, which it
+	 * matches on the destination alone.
+	 */
 	*redir_dport(r) = port_b;
+	*redir_sport(r) = 0;
 	sk = redir_sk_lookup_tcp(skb, r);
 	if (!sk)
 		return REDIR_MISSED;

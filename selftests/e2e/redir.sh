@@ -28,9 +28,9 @@ while True:
     s.sendto(b"pong:" + d, a)' &
 wait_listen "$B" tcp 8081 && wait_listen "$B" udp 5354 || exit 1
 
-# http NS URL: the page, or nothing when the connection fails
+# http NS URL [CURL_OPTION...]: the page, or nothing when the connection fails
 http() {
-	in_ns "$1" curl -sS -g --max-time 3 "$2" 2>/dev/null
+	in_ns "$1" curl -sS -g --max-time 3 "${@:2}" 2>/dev/null
 }
 
 # udp NS HOST PORT: the reply to one datagram "ping" from a connected socket
@@ -82,6 +82,28 @@ server=$(in_ns "$B" ss -tnH state established | awk '$4 ~ /10\.11\.0\.1\]?:/ { p
 client=$(in_ns "$A" ss -tnH state established | awk '$4 ~ /^10.11.0.2:/ { print $4 }')
 check "the server's accepted socket has local port 8080" expect_eq local "$server" 10.11.0.2:8080
 check "the client's socket is connected to 8080" expect_eq peer "$client" 10.11.0.2:8080
+
+# A direct connection to 8081 that the server closes first leaves a
+# TIME_WAIT socket on B with the client's port. A redirected SYN from that
+# same port must still reach the listener, not that socket's tuple.
+in_ns "$A" python3 -c 'import socket, time
+s = socket.socket()
+s.bind(("10.11.0.1", 40123))
+s.connect(("10.11.0.2", 8081))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+while s.recv(4096):
+	pass  # until the server closes: it closes first, and keeps the TIME_WAIT
+time.sleep(0.2)
+s.close()'
+check "a direct connection from port 40123 left TIME_WAIT on B's 8081" expect_eq tw \
+	"$(in_ns "$B" ss -tanH state time-wait '( sport = :8081 and dport = :40123 )' | wc -l)" 1
+# A's end closes second: wait for its LAST_ACK to go, or the port is not free
+for _ in $(seq 30); do
+	[ -z "$(in_ns "$A" ss -tanH '( sport = :40123 )')" ] && break
+	sleep 0.1
+done
+check "from port 40123 to 8080 all the same: the listener, not the TIME_WAIT socket" \
+	expect_eq page "$(http "$A" http://10.11.0.2:8080/ --local-port 40123)" served-by-8081
 wait "$holder"
 
 check "TCP: packets and bytes counted, no miss" expect_eq "packets>0/bytes>0/misses" \
