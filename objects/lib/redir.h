@@ -63,7 +63,6 @@ struct redir_pkt {
 	__u32 l4off; /* from data to the TCP or UDP header */
 	__u8 family; /* enum redir_family */
 	__u8 proto;
-	__u8 syn; /* a TCP SYN without ACK: a connection that does not exist yet */
 };
 
 /* 0 for a whole TCP or UDP datagram whose ports are in r; -1: leave it alone */
@@ -91,11 +90,9 @@ static __always_inline int redir_parse(struct pkt *p, struct redir_pkt *r)
 
 		if ((void *)(th + 1) > p->data_end)
 			return -1; /* a TCP header cut short passes */
-		r->syn = th->syn && !th->ack;
 	} else {
 		if (hdr + sizeof(struct udphdr) > p->data_end)
 			return -1;
-		r->syn = 0;
 	}
 	ports = hdr;
 	r->l4off = off & 1023;
@@ -229,9 +226,14 @@ static __always_inline void redir_count(__u32 id, enum redir_outcome o, __u32 le
 /*
  * TCP. A packet whose own tuple has a socket that is not a listener belongs
  * to a connection that exists (accepted through an earlier assignment, or
- * in the handshake): the stack finds it, we leave it be. A SYN meeting a
- * TIME_WAIT socket is a new connection all the same. Anything else goes to
- * the listener on B, which must be listening.
+ * in the handshake): the stack finds it, we leave it be. That includes a
+ * SYN meeting a TIME_WAIT socket (the server closed first, and the client
+ * reuses its port within 60 s): the listener could not take it, as its
+ * request socket would clash with the TIME_WAIT one and be dropped
+ * silently, over and over until the TIME_WAIT ends. Left to the stack, the
+ * TIME_WAIT socket answers, the client resets it, and the client's next
+ * SYN (a second later) is redirected. Anything else goes to the listener
+ * on B, which must be listening.
  */
 static __always_inline enum redir_outcome redir_tcp(struct __sk_buff *skb, struct redir_pkt *r,
 						    __be16 port_b)
@@ -241,8 +243,7 @@ static __always_inline enum redir_outcome redir_tcp(struct __sk_buff *skb, struc
 
 	sk = redir_skc_lookup_tcp(skb, r);
 	if (sk) {
-		bool own = sk->state != BPF_TCP_LISTEN &&
-			   !(r->syn && sk->state == BPF_TCP_TIME_WAIT);
+		bool own = sk->state != BPF_TCP_LISTEN;
 
 		bpf_sk_release(sk);
 		if (own)

@@ -104,6 +104,31 @@ for _ in $(seq 30); do
 done
 check "from port 40123 to 8080 all the same: the listener, not the TIME_WAIT socket" \
 	expect_eq page "$(http "$A" http://10.11.0.2:8080/ --local-port 40123)" served-by-8081
+
+# The other way round: a redirected connection the server closes first
+# leaves TIME_WAIT on B's 8080 side; the same client port again must get
+# through (the stack resets the TIME_WAIT, the retransmitted SYN is
+# redirected: about a second), not hang until the TIME_WAIT ends.
+python_client() { # PORT: GET / from A's PORT to 8080, closing only after the server
+	in_ns "$A" python3 -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("10.11.0.1", int(sys.argv[1])))
+s.connect(("10.11.0.2", 8080))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+while s.recv(4096):
+	pass
+time.sleep(0.2)
+s.close()' "$1"
+}
+python_client 40124
+check "a redirected connection from 40124 left TIME_WAIT on B's 8080" expect_eq tw \
+	"$(in_ns "$B" ss -tanH state time-wait '( sport = :8080 and dport = :40124 )' | wc -l)" 1
+for _ in $(seq 30); do
+	[ -z "$(in_ns "$A" ss -tanH '( sport = :40124 )')" ] && break
+	sleep 0.1
+done
+check "from port 40124 to 8080 again, within 3 s" \
+	expect_eq page "$(http "$A" http://10.11.0.2:8080/ --local-port 40124)" served-by-8081
 wait "$holder"
 
 check "TCP: packets and bytes counted, no miss" expect_eq "packets>0/bytes>0/misses" \
