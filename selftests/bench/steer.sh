@@ -89,7 +89,7 @@ done
 
 # --- servers ----------------------------------------------------------------------
 
-# serve KIND NS...: an iperf3 or rr server on 8081 in each NS, on the other
+# serve KIND NS...: an iperf3 or rr server on port $PB in each NS, on the other
 # core than the clients (setpriv --pdeathsig: gone with this shell, see bench.sh)
 SERVERS=()
 serve() {
@@ -98,17 +98,17 @@ serve() {
 	for ns in "$@"; do
 		if [ "$kind" == iperf3 ]; then
 			nsenter --net="/run/netns/$ns" setpriv --pdeathsig KILL \
-				taskset -c "$OTHER_CPU" iperf3 -s -p 8081 >/dev/null 2>&1 &
+				taskset -c "$OTHER_CPU" iperf3 -s -p "$PB" >/dev/null 2>&1 &
 		else
 			nsenter --net="/run/netns/$ns" setpriv --pdeathsig KILL \
-				taskset -c "$OTHER_CPU" "$RR" server 8081 &
+				taskset -c "$OTHER_CPU" "$RR" server "$PB" &
 		fi
 		PIDS+=("$!")
 		SERVERS+=("$!")
 	done
 	for ns in "$@"; do
 		for ((i = 0; i < 50; i++)); do
-			in_ns "$ns" ss -Hltn 'sport = :8081' | grep -q . && break
+			in_ns "$ns" ss -Hltn "sport = :$PB" | grep -q . && break
 			sleep 0.1
 		done
 	done
@@ -128,11 +128,11 @@ unserve() {
 # the client runs in and connects to
 arm_target() {
 	case $1 in
-	remote-direct) echo "$CLI 10.11.0.2 8081" ;;
-	remote-*) echo "$CLI 10.11.0.2 8080" ;;
-	local-direct) echo "$LOC 127.0.0.1 8081" ;;
-	local-*) echo "$LOC 127.0.0.1 8080" ;;
-	lb-direct) echo "$LCLI $BACKEND 8081" ;;
+	remote-direct) echo "$CLI 10.11.0.2 $PB" ;;
+	remote-*) echo "$CLI 10.11.0.2 $PA" ;;
+	local-direct) echo "$LOC 127.0.0.1 $PB" ;;
+	local-*) echo "$LOC 127.0.0.1 $PA" ;;
+	lb-direct) echo "$LCLI $BACKEND $PB" ;;
 	lb-*) echo "$LCLI $VIP 80" ;;
 	esac
 }
@@ -146,7 +146,7 @@ lb_service() { # lb_service BACKENDS: the VIP's service with backends 1..N
 	local n
 	tcctl_quiet lb service add tcp "$VIP:80" || return 1
 	for ((n = 1; n <= $1; n++)); do
-		tcctl_quiet lb backend add tcp "$VIP:80" "10.0.2$n.2:8081" || return 1
+		tcctl_quiet lb backend add tcp "$VIP:80" "10.0.2$n.2:$PB" || return 1
 	done
 }
 
@@ -156,17 +156,17 @@ arm_on() {
 	*-direct) ;;
 	remote-redir)
 		tcctl_quiet -n "$SRV" attach dev s0 ingress redir &&
-			tcctl_quiet redir add tcp 8080 to 8081
+			tcctl_quiet redir add tcp "$PA" to "$PB"
 		;;
 	local-redir)
 		tcctl_quiet -n "$LOC" attach dev lo ingress redir &&
-			tcctl_quiet redir add tcp 8080 to 8081
+			tcctl_quiet redir add tcp "$PA" to "$PB"
 		;;
 	remote-ipt)
-		in_ns "$SRV" iptables -t nat -A PREROUTING -p tcp --dport 8080 -j REDIRECT --to-ports 8081
+		in_ns "$SRV" iptables -t nat -A PREROUTING -p tcp --dport "$PA" -j REDIRECT --to-ports "$PB"
 		;;
 	local-ipt)
-		in_ns "$LOC" iptables -t nat -A OUTPUT -p tcp --dport 8080 -j REDIRECT --to-ports 8081
+		in_ns "$LOC" iptables -t nat -A OUTPUT -p tcp --dport "$PA" -j REDIRECT --to-ports "$PB"
 		;;
 	lb-lb | lb-lb3)
 		for dev in "${LB_DEVS[@]}"; do
@@ -180,7 +180,7 @@ arm_on() {
 		;;
 	lb-ipt)
 		in_ns "$LB" iptables -t nat -A PREROUTING -d "$VIP" -p tcp --dport 80 \
-			-j DNAT --to-destination "$BACKEND:8081"
+			-j DNAT --to-destination "$BACKEND:$PB"
 		;;
 	esac
 }
@@ -258,15 +258,22 @@ run_arm() { # run_arm TEST ARM ROUND
 echo
 echo "9. Steering: redir and lb against a direct connection and iptables ($S_ROUNDS rounds of $S_SECS s"
 echo "   per arm and test, arms interleaved; client on CPU $CPU, server on CPU $OTHER_CPU)"
+echo "   Ports: rr on 8080 -> 8081 as labelled, iperf3 on 5200 -> 5201 (its TIME_WAITs kept apart)"
 [ "$HAVE_REDIR" == 1 ] || echo "   (build/bpf/redir.o is missing: no redir arms)"
 [ "$HAVE_LB" == 1 ] || echo "   (build/bpf/lb.o is missing: no lb arms)"
 
+# Ports A and B: 8080 -> 8081 for rr, 5200 -> 5201 for iperf3. iperf3's
+# server closes first and leaves TIME_WAIT sockets for 60 s; on rr's ports
+# they would meet the next arms' client ports (docs/design-decisions.md,
+# redir: a SYN meeting TIME_WAIT costs the client a second).
 for ((round = 0; round < S_ROUNDS; round++)); do
+	PA=5200 PB=5201
 	serve iperf3 "$SRV" "$LOC" "${BNS[0]}"
 	for arm in "${ARMS[@]}"; do
 		run_arm tput "$arm" "$round"
 	done
 	unserve
+	PA=8080 PB=8081
 	serve rr "$SRV" "$LOC" "${BNS[@]}"
 	for test in rr crr; do
 		for arm in "${ARMS[@]}"; do
