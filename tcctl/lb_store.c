@@ -295,6 +295,28 @@ int lb_service_delete(const struct lb_maps *m, struct lb_state *st,
 	return 0;
 }
 
+/*
+ * Writes backend id's new entry, then the service's table with it; when
+ * the table cannot be written, the old entry goes back, so a failure
+ * leaves both as they were.
+ */
+static int backend_put_and_rebuild(const struct lb_maps *m, struct lb_state *st,
+				   struct lb_svc *s, __u32 id, const struct lb_backend *b,
+				   const struct lb_backend *old)
+{
+	int ret = update(m->backends, LB_MAP_BACKENDS, &id, b, BPF_ANY);
+
+	if (ret)
+		return ret;
+	st->backends[id] = *b;
+	ret = ring_rebuild(m, st, s);
+	if (ret) {
+		bpf_map_update_elem(m->backends, &id, old, BPF_ANY);
+		st->backends[id] = *old;
+	}
+	return ret;
+}
+
 static int zero_stats(const struct lb_maps *m, __u32 id)
 {
 	int ncpus = libbpf_num_possible_cpus();
@@ -321,7 +343,6 @@ int lb_backend_add(const struct lb_maps *m, struct lb_state *st, const struct lb
 	struct lb_svc *s = service_or_err(st, key);
 	struct lb_backend old, b = {};
 	__u32 id;
-	int ret;
 
 	if (!s)
 		return -ENOENT;
@@ -346,16 +367,7 @@ int lb_backend_add(const struct lb_maps *m, struct lb_state *st, const struct lb
 	b.weight = weight;
 	b.gen = old.gen + 1;
 	/* its counters start at 0 before any ring names it */
-	ret = zero_stats(m, id) ?: update(m->backends, LB_MAP_BACKENDS, &id, &b, BPF_ANY);
-	if (ret)
-		return ret;
-	st->backends[id] = b;
-	ret = ring_rebuild(m, st, s);
-	if (ret) {
-		bpf_map_update_elem(m->backends, &id, &old, BPF_ANY);
-		st->backends[id] = old;
-	}
-	return ret;
+	return zero_stats(m, id) ?: backend_put_and_rebuild(m, st, s, id, &b, &old);
 }
 
 static int backend_or_err(struct lb_state *st, const struct lb_svc *s,
@@ -420,16 +432,7 @@ int lb_backend_set(const struct lb_maps *m, struct lb_state *st, const struct lb
 	if (!memcmp(&b, &old, sizeof(b)))
 		return 0; /* already so: the table would come out the same */
 	/* the flag first: flows of a backend going down move as soon as the program sees it */
-	ret = update(m->backends, LB_MAP_BACKENDS, &id, &b, BPF_ANY);
-	if (ret)
-		return ret;
-	st->backends[id] = b;
-	ret = ring_rebuild(m, st, s);
-	if (ret) {
-		bpf_map_update_elem(m->backends, &id, &old, BPF_ANY);
-		st->backends[id] = old;
-	}
-	return ret;
+	return backend_put_and_rebuild(m, st, s, id, &b, &old);
 }
 
 /*
