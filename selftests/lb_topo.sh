@@ -98,9 +98,10 @@ lb_topo_attach() {
 # HTTP/1.0 on [::]:80 (dual stack), one connection per request: /name,
 # /big (the file), and /slow, a long-lived answer: stream_body's lines
 # STREAM_MS ms apart, so bytes keep crossing the balancer for seconds
+# (and held half way while lb_topo_hold says so)
 # (nsenter, not in_ns: a function run with & is a subshell, and $! its pid)
 lb_topo_http_start() {
-	nsenter --net="/run/netns/${BK[$1]}" python3 -c 'import http.server,socket,sys,time
+	nsenter --net="/run/netns/${BK[$1]}" python3 -c 'import http.server,os,socket,sys,time
 name,root,lines,ms=sys.argv[1],sys.argv[2],int(sys.argv[3]),int(sys.argv[4])
 class H(http.server.BaseHTTPRequestHandler):
 	def log_message(self,*a):
@@ -118,11 +119,17 @@ class H(http.server.BaseHTTPRequestHandler):
 		self.send_header("X-Backend",name)
 		self.send_header("Content-Length",str(sum(map(len,parts))))
 		self.end_headers()
-		for p in parts:
+		for i,p in enumerate(parts):
 			self.wfile.write(p)
 			self.wfile.flush()
 			if len(parts)>1:
 				time.sleep(ms/1000)
+			# half way, a held stream waits for the test to release it (at most a minute)
+			hold=root+"/../hold"
+			for _ in range(1200):
+				if i!=len(parts)//2 or not os.path.exists(hold):
+					break
+				time.sleep(0.05)
 class S(http.server.ThreadingHTTPServer):
 	address_family=socket.AF_INET6
 	daemon_threads=True
@@ -132,6 +139,18 @@ class S(http.server.ThreadingHTTPServer):
 		super().server_bind()
 S(("::",80),H).serve_forever()' "b$1" "$LB_WWW/b$1" "$STREAM_LINES" "$STREAM_MS" >/dev/null 2>&1 &
 	HTTP_PID[$1]=$!
+}
+
+# lb_topo_hold / lb_topo_release: /slow answers started while held stop
+# half way until released, so a test's checks and changes happen while
+# every stream is still open, however slow the machine (the 6.1 VM's
+# emulated CPU is)
+lb_topo_hold() {
+	touch "$LB_WWW/hold"
+}
+
+lb_topo_release() {
+	rm -f "$LB_WWW/hold"
 }
 
 # stream_body NAME: what /slow sends from backend NAME
@@ -226,7 +245,7 @@ count_of() {
 # waits for all of them (a plain wait would wait for the servers too)
 SLOW_PIDS=()
 slow_get() {
-	in_ns "$C" curl -s -m 20 --local-port "$2" -o "$3.body" \
+	in_ns "$C" curl -s -m 90 --local-port "$2" -o "$3.body" \
 		-w '%{http_code} %{size_download}\n' "$(vip_url "$1" /slow)" >"$3" 2>/dev/null &
 	SLOW_PIDS+=($!)
 }

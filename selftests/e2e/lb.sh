@@ -126,6 +126,7 @@ streams_ok() {
 # 12 streams of 4 s over b1 and b2; while they run: b2's weight 1 -> 3, b3
 # added, b1 drained. Every stream must end byte-exact, from its backend.
 service tcp 4 1:1 2:1 || exit 1
+lb_topo_hold
 streams 21000 12 >"$tmp/on" # not in $(...): slow_wait needs the pids
 on=$(cat "$tmp/on")
 check "12 long-lived connections, each established on a backend" \
@@ -142,6 +143,7 @@ got=$(http_many 4 120 | by_name)
 check "draining: 120 new connections, none on b1, all answered" \
 	expect_eq spread "$(count_of b1 <<<"$got")/$(count_of - <<<"$got")" 0/0
 check "... and the added b3 gets new connections" test "$(count_of b3 <<<"$got")" -gt 0
+lb_topo_release
 slow_wait
 check "every long-lived connection ended byte-exact from its backend (b1's too)" streams_ok "$on"
 
@@ -161,6 +163,7 @@ check "... and its flows in lb show are those" expect_eq "b1 flows" \
 
 # --- removal moves only the removed backend's flows ----------------------
 service tcp 4 1:1 2:1 3:1 || exit 1
+lb_topo_hold
 streams 22000 24 >"$tmp/on"
 on=$(cat "$tmp/on")
 check "24 long-lived connections over b1, b2 and b3" \
@@ -169,6 +172,7 @@ check "24 long-lived connections over b1, b2 and b3" \
 got=$(http_many 4 120 | by_name)
 check "b2 deleted: 120 new connections, none on b2, all answered" \
 	expect_eq "b2/failed" "$(count_of b2 <<<"$got")/$(count_of - <<<"$got")" 0/0
+lb_topo_release
 slow_wait
 check "b1's and b3's long-lived connections ended byte-exact" streams_ok "$(grep -v ' b2$' <<<"$on")"
 moved=0
