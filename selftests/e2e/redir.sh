@@ -83,25 +83,36 @@ client=$(in_ns "$A" ss -tnH state established | awk '$4 ~ /^10.11.0.2:/ { print 
 check "the server's accepted socket has local port 8080" expect_eq local "$server" 10.11.0.2:8080
 check "the client's socket is connected to 8080" expect_eq peer "$client" 10.11.0.2:8080
 
+# get_closed_by_server SPORT DPORT: GET / from A's SPORT to B's DPORT, A closing
+# only after the server did, so the TIME_WAIT stays on B
+get_closed_by_server() {
+	in_ns "$A" python3 -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("10.11.0.1", int(sys.argv[1])))
+s.connect(("10.11.0.2", int(sys.argv[2])))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+while s.recv(4096):
+	pass
+time.sleep(0.2)
+s.close()' "$1" "$2"
+}
+
+# port_free PORT: waits until A's end of PORT's connection (closing second,
+# in LAST_ACK for a moment) is gone, or the port cannot be bound again
+port_free() {
+	for _ in $(seq 30); do
+		[ -z "$(in_ns "$A" ss -tanH "( sport = :$1 )")" ] && return
+		sleep 0.1
+	done
+}
+
 # A direct connection to 8081 that the server closes first leaves a
 # TIME_WAIT socket on B with the client's port. A redirected SYN from that
 # same port must still reach the listener, not that socket's tuple.
-in_ns "$A" python3 -c 'import socket, time
-s = socket.socket()
-s.bind(("10.11.0.1", 40123))
-s.connect(("10.11.0.2", 8081))
-s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-while s.recv(4096):
-	pass  # until the server closes: it closes first, and keeps the TIME_WAIT
-time.sleep(0.2)
-s.close()'
+get_closed_by_server 40123 8081
 check "a direct connection from port 40123 left TIME_WAIT on B's 8081" expect_eq tw \
 	"$(in_ns "$B" ss -tanH state time-wait '( sport = :8081 and dport = :40123 )' | wc -l)" 1
-# A's end closes second: wait for its LAST_ACK to go, or the port is not free
-for _ in $(seq 30); do
-	[ -z "$(in_ns "$A" ss -tanH '( sport = :40123 )')" ] && break
-	sleep 0.1
-done
+port_free 40123
 check "from port 40123 to 8080 all the same: the listener, not the TIME_WAIT socket" \
 	expect_eq page "$(http "$A" http://10.11.0.2:8080/ --local-port 40123)" served-by-8081
 
@@ -109,24 +120,10 @@ check "from port 40123 to 8080 all the same: the listener, not the TIME_WAIT soc
 # leaves TIME_WAIT on B's 8080 side; the same client port again must get
 # through (the stack resets the TIME_WAIT, the retransmitted SYN is
 # redirected: about a second), not hang until the TIME_WAIT ends.
-python_client() { # PORT: GET / from A's PORT to 8080, closing only after the server
-	in_ns "$A" python3 -c 'import socket, sys, time
-s = socket.socket()
-s.bind(("10.11.0.1", int(sys.argv[1])))
-s.connect(("10.11.0.2", 8080))
-s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-while s.recv(4096):
-	pass
-time.sleep(0.2)
-s.close()' "$1"
-}
-python_client 40124
+get_closed_by_server 40124 8080
 check "a redirected connection from 40124 left TIME_WAIT on B's 8080" expect_eq tw \
 	"$(in_ns "$B" ss -tanH state time-wait '( sport = :8080 and dport = :40124 )' | wc -l)" 1
-for _ in $(seq 30); do
-	[ -z "$(in_ns "$A" ss -tanH '( sport = :40124 )')" ] && break
-	sleep 0.1
-done
+port_free 40124
 check "from port 40124 to 8080 again, within 3 s" \
 	expect_eq page "$(http "$A" http://10.11.0.2:8080/ --local-port 40124)" served-by-8081
 wait "$holder"
