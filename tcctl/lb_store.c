@@ -389,9 +389,7 @@ int lb_backend_delete(const struct lb_maps *m, struct lb_state *st,
 	__u32 id;
 	int ret;
 
-	if (!s)
-		return -ENOENT;
-	ret = backend_or_err(st, s, e);
+	ret = s ? backend_or_err(st, s, e) : -ENOENT;
 	if (ret < 0)
 		return -ENOENT;
 	id = ret;
@@ -418,9 +416,7 @@ int lb_backend_set(const struct lb_maps *m, struct lb_state *st, const struct lb
 	__u32 id;
 	int ret;
 
-	if (!s)
-		return -ENOENT;
-	ret = backend_or_err(st, s, e);
+	ret = s ? backend_or_err(st, s, e) : -ENOENT;
 	if (ret < 0)
 		return -ENOENT;
 	id = ret;
