@@ -133,10 +133,12 @@ static void sweep(const struct chain_maps *m, const bool live[CHAIN_MAX])
 
 void chain_sweep(void)
 {
+	char heads[PATH_MAX];
 	bool live[CHAIN_MAX];
 	struct chain_maps m;
 
-	if (access(PIN_DIR "/" CHAIN_MAP_HEADS, F_OK) || chain_maps_open(&m))
+	snprintf(heads, sizeof(heads), "%s/%s", pin_dir(), CHAIN_MAP_HEADS);
+	if (access(heads, F_OK) || chain_maps_open(&m))
 		return;
 	live_roots(live);
 	sweep(&m, live);

@@ -220,7 +220,7 @@ int cmd_unpin(struct tcctl *t, struct args *a)
 	if (ret)
 		return ret;
 	for (int i = 0; i < OBJ_MAX_MAPS && o->maps[i]; i++) {
-		snprintf(path, sizeof(path), "%s/%s", PIN_DIR, o->maps[i]);
+		snprintf(path, sizeof(path), "%s/%s", pin_dir(), o->maps[i]);
 		if (unlink(path) && errno != ENOENT) {
 			ret = -errno;
 			err("cannot remove %s: %s", path, strerror(-ret));

@@ -60,7 +60,7 @@ static int arg_tables(struct args *a, unsigned int *first, unsigned int *last)
 
 static int map_error(const char *map, int ret)
 {
-	err("%s/%s: %s", PIN_DIR, map, strerror(-ret));
+	err("%s/%s: %s", pin_dir(), map, strerror(-ret));
 	return ret;
 }
 

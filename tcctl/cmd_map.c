@@ -71,7 +71,7 @@ static int skip_dots(const struct dirent *e)
 	return e->d_name[0] != '.';
 }
 
-/* every map pinned in PIN_DIR, by name; programs and links pinned there are not maps */
+/* every map pinned in pin_dir(), by name; programs and links pinned there are not maps */
 static int show_all(json_t *doc)
 {
 	struct dirent **names;
@@ -79,11 +79,11 @@ static int show_all(json_t *doc)
 	struct map_ref m;
 	int n, ret = 0;
 
-	n = scandir(PIN_DIR, &names, skip_dots, alphasort);
+	n = scandir(pin_dir(), &names, skip_dots, alphasort);
 	if (n < 0)
-		return errno == ENOENT ? 0 : (err("%s: %s", PIN_DIR, strerror(errno)), -errno);
+		return errno == ENOENT ? 0 : (err("%s: %s", pin_dir(), strerror(errno)), -errno);
 	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", PIN_DIR, names[i]->d_name);
+		snprintf(path, sizeof(path), "%s/%s", pin_dir(), names[i]->d_name);
 		if (!ret && !map_ref_open_pin(path, names[i]->d_name, &m, true)) {
 			if (json_array_append_new(doc, map_desc(&m, path)))
 				ret = -ENOMEM;

@@ -2,7 +2,7 @@
 /*
  * pins: what tcctl has pinned, and the removal of what nothing needs any
  * more (the link pins of devices and namespaces that are gone, the maps of
- * objects no program uses). Other tools' pins in PIN_DIR are neither
+ * objects no program uses). Other tools' pins in pin_dir() are neither
  * listed nor touched: only map names in the catalogue are ours.
  */
 #include <errno.h>
@@ -193,7 +193,7 @@ static void prune_objects(struct prune *pr, struct pins *p)
 		if (!po->removable)
 			continue;
 		for (int m = 0; m < po->n_maps; m++) {
-			snprintf(path, sizeof(path), "%s/%s", PIN_DIR, po->maps[m].name);
+			snprintf(path, sizeof(path), "%s/%s", pin_dir(), po->maps[m].name);
 			prune_one(pr, path, "map", po->o->name);
 		}
 	}

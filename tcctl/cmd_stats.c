@@ -65,7 +65,7 @@ static int open_maps(int ncpus, int *pfd, int *ofd)
 
 static int map_error(const char *map, int ret)
 {
-	err("%s/%s: %s", PIN_DIR, map, strerror(-ret));
+	err("%s/%s: %s", pin_dir(), map, strerror(-ret));
 	return ret;
 }
 

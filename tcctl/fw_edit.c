@@ -31,7 +31,7 @@ int fw_edit_begin(struct fw_edit *e, bool writing)
 	if (!ret) {
 		ret = fw_config_read(&e->maps, e->prev);
 		if (ret && ret != -EPROTO)
-			err("cannot read the fw configuration from %s: %s", PIN_DIR, strerror(-ret));
+			err("cannot read the fw configuration from %s: %s", pin_dir(), strerror(-ret));
 	}
 	if (!ret)
 		fw_config_copy(e->next, e->prev);

@@ -45,7 +45,7 @@ static bool pinned(const char *name)
 	char path[PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s", PIN_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
 	return !lstat(path, &st);
 }
 

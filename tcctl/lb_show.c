@@ -52,7 +52,7 @@ static int backend_stats(struct reader *r, __u32 id, struct lb_backend_stats *su
 {
 	memset(sum, 0, sizeof(*sum));
 	if (bpf_map_lookup_elem(r->m->stats, &id, r->percpu)) {
-		err("%s/%s: %s", PIN_DIR, LB_MAP_STATS, strerror(errno));
+		err("%s/%s: %s", pin_dir(), LB_MAP_STATS, strerror(errno));
 		return -errno;
 	}
 	for (int cpu = 0; cpu < r->ncpus; cpu++) {
@@ -98,7 +98,7 @@ static json_t *service_json(struct reader *r, const struct lb_state *st, const s
 
 	memset(r->slots, 0, LB_MAX_BACKENDS * sizeof(*r->slots));
 	if (bpf_map_lookup_elem(r->m->rings, &idx, r->ring)) {
-		err("%s/%s: %s", PIN_DIR, LB_MAP_RINGS, strerror(errno));
+		err("%s/%s: %s", pin_dir(), LB_MAP_RINGS, strerror(errno));
 		return NULL;
 	}
 	for (int i = 0; i < LB_RING_SIZE; i++)
@@ -132,7 +132,7 @@ static json_t *counters_json(struct reader *r)
 		__u64 sum = 0;
 
 		if (r && bpf_map_lookup_elem(r->m->counters, &i, r->percpu_u64)) {
-			err("%s/%s: %s", PIN_DIR, LB_MAP_COUNTERS, strerror(errno));
+			err("%s/%s: %s", pin_dir(), LB_MAP_COUNTERS, strerror(errno));
 			json_decref(c);
 			return NULL;
 		}

@@ -20,7 +20,7 @@
 
 static int map_err(const char *map, int ret)
 {
-	err("%s/%s: %s", PIN_DIR, map, strerror(-ret));
+	err("%s/%s: %s", pin_dir(), map, strerror(-ret));
 	return ret;
 }
 

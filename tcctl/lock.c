@@ -24,10 +24,10 @@ int pins_lock(void)
 	ret = pin_dir_prepare();
 	if (ret)
 		return ret;
-	fd = open(PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(pin_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		ret = -errno;
-		err("cannot lock %s: %s", PIN_DIR, strerror(-ret));
+		err("cannot lock %s: %s", pin_dir(), strerror(-ret));
 		if (fd >= 0)
 			close(fd);
 		return ret;

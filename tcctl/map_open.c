@@ -134,8 +134,8 @@ int map_ref_open(struct args *a, struct map_ref *m)
 	v = arg_next(a);
 	if (strchr(v, '/') || !strcmp(v, ".") || !strcmp(v, ".."))
 		return usage_err("\"%s\" is not a map name in %s (pinned PATH for others)", v,
-				 PIN_DIR);
-	snprintf(path, sizeof(path), "%s/%s", PIN_DIR, v);
+				 pin_dir());
+	snprintf(path, sizeof(path), "%s/%s", pin_dir(), v);
 	return map_ref_open_pin(path, v, m, false);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Which map a tcctl map command means: MAP := { NAME | pinned PATH | id ID },
- * NAME a pin in PIN_DIR, PATH a pin anywhere under /sys/fs/bpf. Opening
+ * NAME a pin in pin_dir(), PATH a pin anywhere under /sys/fs/bpf. Opening
  * checks that the file is a map and reads its info, and the map carries a
  * label for errors: the name, the path or "id N", as the user gave it.
  */

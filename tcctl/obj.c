@@ -96,14 +96,31 @@ static int mkdir_once(const char *path)
 	return 0;
 }
 
-/* the layout iproute2 makes: tc/globals, with xdp and ip as links to tc */
+static const char *pin_dir_now = PIN_DIR_DEFAULT;
+
+const char *pin_dir(void)
+{
+	return pin_dir_now;
+}
+
+void pin_dir_set(const char *dir)
+{
+	pin_dir_now = dir ? dir : PIN_DIR_DEFAULT;
+}
+
+/*
+ * The layout iproute2 makes: tc/globals, with xdp and ip as links to tc. A
+ * scratch directory is made by its owner and only checked for here.
+ */
 int pin_dir_prepare(void)
 {
 	static const char *const links[] = { BPFFS_ROOT "/xdp", BPFFS_ROOT "/ip" };
 	struct stat st;
 	int ret;
 
-	ret = bpffs_check() ?: mkdir_once(BPFFS_ROOT "/tc") ?: mkdir_once(PIN_DIR);
+	if (strcmp(pin_dir(), PIN_DIR_DEFAULT))
+		return bpffs_check() ?: mkdir_once(pin_dir());
+	ret = bpffs_check() ?: mkdir_once(BPFFS_ROOT "/tc") ?: mkdir_once(pin_dir());
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < 2; i++) {
@@ -130,7 +147,7 @@ int pinned_map_open(const char *name)
 	ret = bpffs_check();
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/%s", PIN_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		ret = -errno;
@@ -156,14 +173,14 @@ int pinned_map_open_checked(const char *name, uint32_t key_size, uint32_t value_
 		return fd;
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		ret = -errno;
-		err("%s/%s: %s", PIN_DIR, name, strerror(-ret));
+		err("%s/%s: %s", pin_dir(), name, strerror(-ret));
 		close(fd);
 		return ret;
 	}
 	if (info.key_size != key_size || info.value_size != value_size ||
 	    info.max_entries != max_entries) {
 		err("%s/%s has key %u, value %u, %u entries where this tcctl expects %u, %u, %u: another version of the object pinned it",
-		    PIN_DIR, name, info.key_size, info.value_size, info.max_entries, key_size,
+		    pin_dir(), name, info.key_size, info.value_size, info.max_entries, key_size,
 		    value_size, max_entries);
 		close(fd);
 		return -EPROTO;
@@ -206,7 +223,7 @@ int obj_load(const struct object_desc *o, const char *path, bool xdp, struct loa
 int obj_load_opts(const struct object_desc *o, const char *path, const struct load_opts *lo,
 		  struct loaded_prog *lp)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = PIN_DIR);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir());
 	bool xdp = lo->xdp;
 	const char *want = xdp ? o->xdp_prog : o->tc_prog;
 	bool existed[OBJ_MAX_MAPS] = {};
@@ -300,7 +317,7 @@ static uint32_t pinned_map_id(const char *name)
 	char path[PATH_MAX];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", PIN_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return 0;

@@ -14,8 +14,8 @@
 #include <stddef.h>
 
 /* iproute2's pin directory for maps with LIBBPF_PIN_BY_NAME: one state for all loaders */
-#define BPFFS_ROOT "/sys/fs/bpf"
-#define PIN_DIR	   BPFFS_ROOT "/tc/globals"
+#define BPFFS_ROOT	"/sys/fs/bpf"
+#define PIN_DIR_DEFAULT BPFFS_ROOT "/tc/globals"
 /* tcctl's own: the links it attaches live as long as their pins */
 #define LINK_DIR BPFFS_ROOT "/tcctl/links"
 
@@ -45,6 +45,14 @@ const char *object_names(void);
 /* where objects are looked for: $TCCTL_BPF_DIR, else the dir built in (objdir.c) */
 const char *object_dir(void);
 extern const char tcctl_bpf_dir[];
+
+/*
+ * Where maps are pinned and looked for: PIN_DIR_DEFAULT, unless a dry run
+ * (dryrun.c) has pointed tcctl at a scratch directory of its own, so that
+ * every command it runs there changes copies and never the live maps.
+ */
+const char *pin_dir(void);
+void pin_dir_set(const char *dir); /* NULL: back to the default */
 
 /* bpffs */
 bool bpffs_mounted(void);
@@ -99,7 +107,7 @@ struct prog_owner {
 	const struct object_desc *object;
 	char prog_name[16];
 	uint8_t tag[8];	  /* a hash of the instructions, map fds left out */
-	bool maps_pinned; /* it uses the maps pinned in PIN_DIR */
+	bool maps_pinned; /* it uses the maps pinned in pin_dir() */
 };
 
 int prog_identify(uint32_t prog_id, struct prog_owner *owner);

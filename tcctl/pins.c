@@ -125,7 +125,7 @@ static int map_id(const char *name, uint32_t *id)
 	int fd, ret = 0;
 
 	*id = 0;
-	snprintf(path, sizeof(path), "%s/%s", PIN_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		if (errno == ENOENT)

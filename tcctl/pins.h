@@ -3,7 +3,7 @@
  * What tcctl has pinned and whether anything still needs it, for "tcctl
  * pins": every pin in LINK_DIR (each a link tcctl made, judged by the
  * kernel's link info, never by its name) and, per catalogue object, the
- * maps of it pinned in PIN_DIR with the loaded programs that use them.
+ * maps of it pinned in pin_dir() with the loaded programs that use them.
  * Pins and programs are global to the bpffs and the kernel: nothing here
  * depends on the network namespace.
  */

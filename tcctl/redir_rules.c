@@ -54,7 +54,7 @@ void redir_maps_close(struct redir_maps *m)
 
 static int map_error(const char *map, int ret)
 {
-	err("%s/%s: %s", PIN_DIR, map, strerror(-ret));
+	err("%s/%s: %s", pin_dir(), map, strerror(-ret));
 	return ret;
 }
 
