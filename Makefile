@@ -29,7 +29,7 @@ endif
 .DELETE_ON_ERROR:
 .PHONY: all objects tcctl check check-host check-kernel bench demo deps install uninstall clean
 
-LIBS := libbpf libmnl libelf jansson
+LIBS := libbpf libmnl libelf jansson libpcap
 
 # --- BPF objects -------------------------------------------------------------
 # clang -target bpf does not search the multiarch include dir (asm/types.h):

@@ -6,11 +6,11 @@ set -euo pipefail
 
 packages=(
 	# build
-	make gcc clang llvm pkg-config libbpf-dev libmnl-dev libelf-dev zlib1g-dev libjansson-dev
+	make gcc clang llvm pkg-config libbpf-dev libmnl-dev libelf-dev zlib1g-dev libjansson-dev libpcap-dev
 	# run time: what admins load and inspect objects with
 	iproute2 bpftool util-linux
 	# tests and demo
-	iputils-ping python3 socat curl ethtool jq tcpdump man-db groff-base shellcheck git strace bash-completion
+	iputils-ping python3 socat curl ethtool jq tcpdump man-db groff-base shellcheck git strace bash-completion tmux
 	# tests on Debian 12's 6.1 kernel under qemu
 	qemu-system-x86 busybox-static kmod
 	# benchmarks: the tools an admin would use instead
