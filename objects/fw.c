@@ -3,20 +3,53 @@
 #include "lib/chain.h"
 #include "lib/fw.h"
 
+/*
+ * Global functions: the verifier checks each once, on its own, whatever
+ * state the caller is in (see fw_report). A drop is reported only when drop
+ * events are on, so the call costs nothing otherwise.
+ */
+__attribute__((noinline)) int fw_report_xdp(struct xdp_md *ctx, __u32 table, __u32 reason,
+					    __u32 rule)
+{
+	struct fw_drop why = { .table = table, .reason = reason, .rule = rule };
+	struct pkt p = pkt_from_xdp(ctx);
+
+	fw_report(&p, &why);
+	return 0;
+}
+
+__attribute__((noinline)) int fw_report_skb(struct __sk_buff *skb, __u32 table, __u32 reason,
+					    __u32 rule)
+{
+	struct fw_drop why = { .table = table, .reason = reason, .rule = rule };
+	struct pkt p = pkt_from_skb(skb);
+
+	fw_report(&p, &why);
+	return 0;
+}
+
 SEC("xdp")
 int fw_xdp(struct xdp_md *ctx)
 {
 	struct pkt p = pkt_from_xdp(ctx);
+	struct fw_drop why;
 
-	return chain_xdp_verdict(ctx, ctx_verdict_xdp(fw_process(&p)));
+	if (fw_process(&p, &why) == CTX_PASS)
+		return chain_xdp_verdict(ctx, XDP_PASS);
+	fw_report_xdp(ctx, why.table, why.reason, why.rule);
+	return XDP_DROP;
 }
 
 SEC("tc")
 int fw_tc(struct __sk_buff *skb)
 {
 	struct pkt p = pkt_from_skb(skb);
+	struct fw_drop why;
 
-	return ctx_verdict_skb(fw_process(&p));
+	if (fw_process(&p, &why) == CTX_PASS)
+		return ctx_verdict_skb(CTX_PASS);
+	fw_report_skb(skb, why.table, why.reason, why.rule);
+	return ctx_verdict_skb(CTX_DROP);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -100,7 +100,7 @@ cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
-	rm -f "$PIN_DIR"/fw_* "$PIN_DIR"/stats_* "$PIN_DIR"/redir_* "$PIN_DIR"/lb_* 2>/dev/null
+	rm -f "$PIN_DIR"/fw_* "$PIN_DIR"/stats_* "$PIN_DIR"/redir_* "$PIN_DIR"/lb_* "$PIN_DIR"/events_* 2>/dev/null
 }
 trap cleanup EXIT
 

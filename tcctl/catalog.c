@@ -6,6 +6,7 @@
 
 #include "obj.h"
 #include "abi/chain.h"
+#include "abi/events.h"
 #include "abi/fw.h"
 #include "abi/fw_rules.h"
 #include "abi/redir.h"
@@ -35,7 +36,7 @@ static const struct object_desc objects[] = {
 		.tc_sec = "tc",
 		/* after fw by default: it counts what fw let through */
 		.tc_prio = 20,
-		.maps = { STATS_MAP_PROTO, STATS_MAP_OVERFLOW },
+		.maps = { STATS_MAP_PROTO, STATS_MAP_OVERFLOW, STATS_MAP_PORTS, STATS_MAP_FLOWS },
 	},
 	{
 		.name = "redir",
@@ -63,6 +64,12 @@ static const struct object_desc objects[] = {
 		.xdp_sec = "xdp",
 		.internal = true,
 		.maps = { CHAIN_MAP_PROGS, CHAIN_MAP_HEADS, CHAIN_MAP_CURSOR },
+	},
+	{
+		/* the events ring and its settings, which fw.o and stats.o both define */
+		.name = "events",
+		.internal = true,
+		.maps = { EVENTS_MAP_RING, EVENTS_MAP_CONFIG, EVENTS_MAP_BUDGET, EVENTS_MAP_COUNT },
 	},
 };
 

@@ -20,8 +20,15 @@ enum fw_rules_result {
 	FW_RULES_NONE, /* no terminal rule matched: the policy decides */
 };
 
+/* the rule that decided, for the drop event: its id, and whether its rate did */
+struct fw_hit {
+	__u32 rule_id;
+	__u32 by_rate;
+};
+
 /* what the visits need, on the caller's stack */
 struct fw_visit_ctx {
+	struct fw_hit hit;
 	struct fw_scratch *s; /* acc: the matching rules not visited yet; src */
 	__u32 word;	      /* the word the visits are at */
 	__u32 nwords;
@@ -145,13 +152,17 @@ static long fw_visit(__u32 i, void *data)
 	switch (r->action) {
 	case FW_ACT_DROP:
 		v->result = FW_RULES_DROP;
+		v->hit.rule_id = r->id;
 		return 1;
 	case FW_ACT_PASS:
 		v->result = FW_RULES_PASS;
+		v->hit.rule_id = r->id;
 		return 1;
 	case FW_ACT_RATE:
 		if (fw_rate_exceeded(v, r, idx)) {
 			v->result = FW_RULES_DROP;
+			v->hit.rule_id = r->id;
+			v->hit.by_rate = 1;
 			return 1;
 		}
 		return 0;
@@ -382,7 +393,7 @@ static __always_inline bool fw_match_port(struct fw_scratch *sc, const struct fw
  */
 static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const struct l3 *l3,
 							  struct l4 *l4, __u32 table,
-							  __u32 *policy)
+							  __u32 *policy, struct fw_hit *hit)
 {
 	bool v6 = l3->proto == ETH_P_IPV6;
 	struct fw_visit_ctx v = { .len = p->len, .result = FW_RULES_NONE, .v6 = v6 };
@@ -490,12 +501,14 @@ static __always_inline enum fw_rules_result fw_rules_run(struct pkt *p, const st
 				c->packets++;
 				c->bytes += v.len;
 			}
+			hit->rule_id = r->id;
 			return r->action == FW_ACT_DROP ? FW_RULES_DROP : FW_RULES_PASS;
 		}
 	}
 	v.word = w;
 	/* each matching rule and each word take a step: at most both */
 	bpf_loop(FW_MAX_RULES + FW_RULE_WORDS, fw_visit, &v, 0);
+	*hit = v.hit;
 	return v.result;
 }
 

@@ -181,6 +181,23 @@ static __always_inline int parse_l3(struct pkt *p, struct l3 *l3)
 }
 
 /*
+ * The IP family of a frame by its ethertype, 4 or 6, else 0: parse_eth sets
+ * the ethertype before any IP header is read, so a malformed IP frame keeps
+ * its family.
+ */
+static __always_inline __u8 parse_family(const struct l3 *l3)
+{
+	switch (l3->proto) {
+	case ETH_P_IP:
+		return 4;
+	case ETH_P_IPV6:
+		return 6;
+	default:
+		return 0;
+	}
+}
+
+/*
  * The slot a parse result classifies a packet into (abi/fw.h enum fw_slot):
  * the IP protocol, or a pseudo-protocol for frames without IP and frames
  * that do not parse. Every object that counts or judges by protocol uses it,

@@ -11,6 +11,7 @@ LINK_DIR=/sys/fs/bpf/tcctl/links
 N_FW_MAPS=$(find "$TOP/objects/abi" -name 'fw*.h' -exec grep -h '#define FW_MAP_' {} + | wc -l)
 # fw.o also defines the XDP chain maps: they go with the last of our objects
 N_CHAIN_MAPS=$(grep -c '#define CHAIN_MAP_' "$TOP/objects/abi/chain.h")
+N_EVENTS_MAPS=4 # the events ring and its settings, fw.o defines them too
 
 netns_new A pna && netns_new B pnb && veth_pair "$A" "$B" || exit 1
 TMP_ERR=$(mktemp)
@@ -138,11 +139,12 @@ if kernel_has tcx; then
 	check "prune -j removes the link, then the maps its program was the last to use" \
 		expect_eq removed "$(jq -r '.removed[].kind' <<<"$out" | sort | uniq -c |
 			awk '{print $1, $2}')" "1 link
-$((N_FW_MAPS + N_CHAIN_MAPS)) map"
+$((N_FW_MAPS + N_CHAIN_MAPS + N_EVENTS_MAPS)) map"
 	check "... naming the link pin" \
 		expect_eq pin "$(jq -r '.removed[] | select(.kind=="link") | .pin' <<<"$out")" "$link_pin"
 	check "... and the object of the maps" \
 		expect_eq object "$(jq -r '[.removed[] | select(.kind=="map") | .object] | unique[]' <<<"$out")" "chain
+events
 fw"
 	check "... and none is left" expect_eq pins "$(fw_pins)" 0
 	veth_pair "$A" "$B" || exit 1
@@ -168,14 +170,14 @@ check "prune with one pin that cannot go exits 1" test $? -eq 1
 check "... with one line naming it" expect_eq stderr "$(cat "$TMP_ERR")" \
 	"tcctl: cannot remove $PIN_DIR/fw_counters: Device or resource busy"
 check "... after removing the others" expect_eq "left" "$(fw_pins)/$(wc -l <<<"$out")" \
-	"1/$((N_FW_MAPS - 1 + N_CHAIN_MAPS))"
+	"1/$((N_FW_MAPS - 1 + N_CHAIN_MAPS + N_EVENTS_MAPS))"
 umount "$PIN_DIR/fw_counters"
 "$TCCTL" pin fw
 
 out=$("$TCCTL" pins prune)
 check "prune removes every fw map, one line each" \
 	expect_eq "lines" "$(grep -c "^removed $PIN_DIR/fw_" <<<"$out")/$(wc -l <<<"$out")" \
-	"$N_FW_MAPS/$((N_FW_MAPS + N_CHAIN_MAPS))"
+	"$N_FW_MAPS/$((N_FW_MAPS + N_CHAIN_MAPS + N_EVENTS_MAPS))"
 check "... none is left" expect_eq pins "$(fw_pins)" 0
 out=$("$TCCTL" fw show 2>&1)
 check "fw show then asks to load the object" \
