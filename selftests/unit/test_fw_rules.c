@@ -4,7 +4,9 @@
  * written by fw_write into a bank, switched to, and random packets built as
  * frames and run through fw_xdp with BPF_PROG_TEST_RUN. Each verdict must be
  * the reference's: the first drop or pass rule that matches, count rules
- * passed over, else the table's policy.
+ * passed over, else the table's policy. Drop events are on: each drop must
+ * write exactly one event naming the rule the reference chose (or the
+ * policy) and the packet's fields, and a pass none.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "abi/events.h"
 #include "test.h"
 #include "fw_rand.h"
 #include "../../tcctl/fw_write.h"
@@ -23,7 +26,23 @@
 
 static struct bpf_object *obj;
 static struct fw_rule_maps maps;
-static int prog, set4, set6;
+static int prog, set4, set6, events_cfg;
+static struct ring_buffer *ring;
+
+/* the events a run wrote: how many, and the last */
+static struct {
+	int n;
+	struct event last;
+} seen;
+
+static int event_seen(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	seen.n++;
+	if (size == sizeof(seen.last))
+		memcpy(&seen.last, data, size);
+	return 0;
+}
 
 static int map_fd(const char *name)
 {
@@ -55,7 +74,17 @@ static int load(const char *path)
 	};
 	set4 = map_fd(FW_MAP_SET4);
 	set6 = map_fd(FW_MAP_SET6);
-	return 0;
+	events_cfg = map_fd(EVENTS_MAP_CONFIG);
+	ring = ring_buffer__new(map_fd(EVENTS_MAP_RING), event_seen, NULL, NULL);
+	return ring ? 0 : -errno;
+}
+
+static int events_on(void)
+{
+	struct events_config cfg = { .drops = 1, .budget = EVENTS_BUDGET_MAX };
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(events_cfg, &zero, &cfg, 0) ? -errno : 0;
 }
 
 /* set slot k holds every address rand_addr makes whose last byte is k */
@@ -142,15 +171,47 @@ static int build(const struct pkt_fields *p, uint8_t *f)
 	return len;
 }
 
+/* the verdict, and in *rule the deciding rule's index (-1: the policy decided) */
 static int reference(const struct fw_rule *rules, int n, uint32_t policy,
-		     const struct pkt_fields *p)
+		     const struct pkt_fields *p, int *rule)
 {
 	for (int i = 0; i < n; i++) {
 		if (!rule_matches(&rules[i], p) || rules[i].action == FW_ACT_COUNT)
 			continue;
+		*rule = i;
 		return rules[i].action == FW_ACT_DROP ? XDP_DROP : XDP_PASS;
 	}
+	*rule = -1;
 	return policy == FW_DROP ? XDP_DROP : XDP_PASS;
+}
+
+/* the drop event against the packet and the rule the reference chose; 0 when it fits */
+static int event_differs(const struct event *e, const struct pkt_fields *p,
+			 const struct fw_rule *rules, int rule)
+{
+	uint8_t src[16] = {}, dst[16] = {};
+
+	if (p->v6) {
+		memcpy(src, p->src, 16);
+		memcpy(dst, p->dst, 16);
+	} else { /* IPv4-mapped */
+		src[10] = src[11] = dst[10] = dst[11] = 0xff;
+		memcpy(src + 12, p->src, 4);
+		memcpy(dst + 12, p->dst, 4);
+	}
+	if (e->kind != EVENT_DROP || e->object != EVENT_OBJ_FW || e->hook != FW_HOOK_XDP)
+		return 1;
+	if (rule >= 0 ? e->reason != EVENT_REASON_RULE || e->rule != rules[rule].id :
+			e->reason != EVENT_REASON_POLICY || e->rule != 0)
+		return 2;
+	if (e->family != (p->v6 ? 6 : 4) || e->proto != p->proto || memcmp(e->saddr, src, 16) ||
+	    memcmp(e->daddr, dst, 16))
+		return 3;
+	if (p->has_ports && (e->sport != p->sport || e->dport != p->dport))
+		return 4;
+	if (p->has_icmp && e->icmp_type != p->icmp_type)
+		return 5;
+	return 0;
 }
 
 static void test_rules(int n, uint32_t policy, unsigned int seed)
@@ -158,11 +219,12 @@ static void test_rules(int n, uint32_t policy, unsigned int seed)
 	struct fw_rule *rules = calloc(n, sizeof(*rules));
 	struct fw_compiled *c = calloc(1, sizeof(*c));
 	uint32_t bank, version;
-	int bad = 0;
+	int bad = 0, bad_events = 0, drops = 0;
 
 	srand(seed);
 	for (int i = 0; i < n; i++) {
 		rand_rule(&rules[i]);
+		rules[i].id = 1000 + i; /* ids are not positions: the event must carry the id */
 		rules[i].action = (int[]){ FW_ACT_DROP, FW_ACT_PASS, FW_ACT_COUNT }[rand() % 3];
 	}
 	if (!ASSERT_OK(fw_compile(rules, n, policy, NULL, 0, c), "compile") ||
@@ -174,23 +236,34 @@ static void test_rules(int n, uint32_t policy, unsigned int seed)
 		struct pkt_fields p;
 		uint8_t frame[128];
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame);
-		int want;
+		int want, rule, why;
 
 		rand_pkt(&p);
 		p.dir = FW_DIR_IN; /* XDP */
 		p.src_sets = 1U << p.src[p.v6 ? 15 : 3];
 		p.dst_sets = 1U << p.dst[p.v6 ? 15 : 3];
 		opts.data_size_in = build(&p, frame);
-		want = reference(rules, n, policy, &p);
-		if (!ASSERT_OK(bpf_prog_test_run_opts(prog, &opts), "test run"))
+		want = reference(rules, n, policy, &p, &rule);
+		seen.n = 0;
+		if (!ASSERT_OK(bpf_prog_test_run_opts(prog, &opts), "test run") ||
+		    !ASSERT_OK(ring_buffer__consume(ring) < 0, "read events"))
 			break;
 		if (opts.retval != (uint32_t)want) {
 			test_msg("packet %d (v%d proto %d): verdict %u, want %d", k, p.v6 ? 6 : 4,
 				 p.proto, opts.retval, want);
 			bad++;
 		}
+		drops += want == XDP_DROP;
+		why = want != XDP_DROP ? seen.n : seen.n != 1 ? 10 + seen.n :
+					       event_differs(&seen.last, &p, rules, rule);
+		if (why && bad_events++ < 5)
+			test_msg("packet %d (v%d proto %d, verdict %d, rule %d): %d events, mismatch %d",
+				 k, p.v6 ? 6 : 4, p.proto, want, rule, seen.n, why);
 	}
 	ASSERT_EQ(bad, 0, "verdicts unlike the rules'");
+	ASSERT_EQ(bad_events, 0, "drop events unlike the rules' drops");
+	if (drops == 0 && n > 1)
+		test_msg("no packet was dropped: the events went untested");
 out:
 	fw_compiled_free(c);
 	free(c);
@@ -203,15 +276,16 @@ int main(void)
 	int sizes[] = { 1, 10, 100, 1000 };
 	char name[128];
 
-	if (!ASSERT_OK(load(path), "load") || !ASSERT_OK(fill_sets(), "sets")) {
-		test_report("rules: load fw.o and fill four sets");
+	if (!ASSERT_OK(load(path), "load") || !ASSERT_OK(fill_sets(), "sets") ||
+	    !ASSERT_OK(events_on(), "drop events on")) {
+		test_report("rules: load fw.o, fill four sets, turn drop events on");
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		for (uint32_t policy = FW_PASS; policy <= FW_DROP; policy++) {
 			test_rules(sizes[i], policy, 7 + i * 2 + policy);
 			snprintf(name, sizeof(name),
-				 "xdp: %d random rules, policy %s: 5000 packets get the rules' verdict",
+				 "xdp: %d random rules, policy %s: 5000 packets get the rules' verdict, each drop one event naming its rule",
 				 sizes[i], policy == FW_DROP ? "drop" : "pass");
 			test_report(name);
 		}
