@@ -109,7 +109,7 @@ $(BUILD)/selftests/%: selftests/unit/%.c $(wildcard selftests/unit/*.h) $(TCCTL_
 		$(BUILD)/libtcctl.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libtcctl.a $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libtcctl.a $(LDLIBS) -lm
 
 # BPF programs the tests load beside ours
 TEST_PROGS := $(patsubst selftests/progs/%.c,$(BUILD)/selftests/progs/%.o,$(wildcard selftests/progs/*.c))
