@@ -5,8 +5,8 @@
 
 /*
  * Global functions: the verifier checks each once, on its own, whatever
- * state the caller is in (see fw_report). A drop is reported only when drop
- * events are on, so the call costs nothing otherwise.
+ * state the caller is in (see fw_report). They are called only when drop
+ * events are on: otherwise a drop costs one array lookup more.
  */
 __attribute__((noinline)) int fw_report_xdp(struct xdp_md *ctx, __u32 table, __u32 reason,
 					    __u32 rule)
@@ -36,7 +36,8 @@ int fw_xdp(struct xdp_md *ctx)
 
 	if (fw_process(&p, &why) == CTX_PASS)
 		return chain_xdp_verdict(ctx, XDP_PASS);
-	fw_report_xdp(ctx, why.table, why.reason, why.rule);
+	if (events_drops_on())
+		fw_report_xdp(ctx, why.table, why.reason, why.rule);
 	return XDP_DROP;
 }
 
@@ -48,7 +49,8 @@ int fw_tc(struct __sk_buff *skb)
 
 	if (fw_process(&p, &why) == CTX_PASS)
 		return ctx_verdict_skb(CTX_PASS);
-	fw_report_skb(skb, why.table, why.reason, why.rule);
+	if (events_drops_on())
+		fw_report_skb(skb, why.table, why.reason, why.rule);
 	return ctx_verdict_skb(CTX_DROP);
 }
 

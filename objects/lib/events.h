@@ -55,6 +55,13 @@ static __always_inline const struct events_config *events_config_get(void)
 	return bpf_map_lookup_elem(&events_config, &zero);
 }
 
+static __always_inline bool events_drops_on(void)
+{
+	const struct events_config *cfg = events_config_get();
+
+	return cfg && cfg->drops;
+}
+
 static __always_inline struct events_counter *events_counter(__u32 kind)
 {
 	return bpf_map_lookup_elem(&events_count, &kind);
