@@ -7,6 +7,13 @@
 #include "dryrun_moved.h"
 #include "map_view.h"
 
+static bool all_zero(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	return !len || (!c[0] && !memcmp(c, c + 1, len - 1));
+}
+
 static bool counting(uint32_t type)
 {
 	return map_snap_percpu(type) || type == BPF_MAP_TYPE_LRU_HASH;
@@ -88,7 +95,9 @@ static int diff_map(json_t *list, struct moved_map *mm)
 		for (int cpu = 0; !ret && cpu < v.ncpus; cpu++) {
 			size_t off = cpu * v.stride;
 
-			if (!was || memcmp((const char *)was + off, (const char *)val + off, v.stride))
+			/* a new key's CPUs that still hold zero did not move */
+			if (was ? memcmp((const char *)was + off, (const char *)val + off, v.stride) :
+				  !all_zero((const char *)val + off, v.stride))
 				ret = add_entry(list, &v, mm->m.name, key, val, cpu);
 		}
 	}

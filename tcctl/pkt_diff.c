@@ -85,8 +85,9 @@ struct l3_view {
 	bool whole;    /* not a fragment: its L4 checksum can be verified */
 };
 
-static void decode_l4(const uint8_t *p, size_t have, const struct l3_view *v,
-		      struct pkt_fields *o)
+/* the L4 header at p: its fields, and its length (0 when it is not decoded) */
+static size_t decode_l4(const uint8_t *p, size_t have, const struct l3_view *v,
+			struct pkt_fields *o)
 {
 	bool v6 = v->af == AF_INET6;
 	bool check = v->whole && v->l4_len <= have;
@@ -96,7 +97,7 @@ static void decode_l4(const uint8_t *p, size_t have, const struct l3_view *v,
 	switch (v->proto) {
 	case IPPROTO_TCP:
 		if (have < 20)
-			return;
+			return 0;
 		add(o, "tcp sport", "%u", get16(p));
 		add(o, "tcp dport", "%u", get16(p + 2));
 		add(o, "tcp seq", "%u", get32(p + 4));
@@ -108,10 +109,10 @@ static void decode_l4(const uint8_t *p, size_t have, const struct l3_view *v,
 		sum = pseudo_sum(v->af, v->src, v->dst, v->l4_len, IPPROTO_TCP);
 		if (check && csum_fold(csum_add(sum, p, v->l4_len)))
 			bad(o, "tcp");
-		break;
+		return (p[12] >> 4) * 4 <= have ? (p[12] >> 4) * 4 : have;
 	case IPPROTO_UDP:
 		if (have < 8)
-			return;
+			return 0;
 		add(o, "udp sport", "%u", get16(p));
 		add(o, "udp dport", "%u", get16(p + 2));
 		add(o, "udp len", "%u", get16(p + 4));
@@ -120,11 +121,11 @@ static void decode_l4(const uint8_t *p, size_t have, const struct l3_view *v,
 		/* IPv4 UDP may go without a checksum */
 		if (check && (v6 || get16(p + 6)) && csum_fold(csum_add(sum, p, v->l4_len)))
 			bad(o, "udp");
-		break;
+		return 8;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		if (have < 4)
-			return;
+			return 0;
 		add(o, v6 ? "icmp6 type" : "icmp type", "%u", p[0]);
 		add(o, v6 ? "icmp6 code" : "icmp code", "%u", p[1]);
 		add(o, v6 ? "icmp6 csum" : "icmp csum", "0x%04x", get16(p + 2));
@@ -133,10 +134,10 @@ static void decode_l4(const uint8_t *p, size_t have, const struct l3_view *v,
 			      0;
 		if (check && csum_fold(csum_add(sum, p, v->l4_len)))
 			bad(o, v6 ? "icmp6" : "icmp");
-		break;
+		return 4;
 	case IPPROTO_SCTP:
 		if (have < 12)
-			return;
+			return 0;
 		add(o, "sctp sport", "%u", get16(p));
 		add(o, "sctp dport", "%u", get16(p + 2));
 		add(o, "sctp csum", "0x%08x", get32(p + 8));
@@ -152,9 +153,9 @@ static void decode_l4(const uint8_t *p, size_t have, const struct l3_view *v,
 					bad(o, "sctp");
 			}
 		}
-		break;
+		return 12;
 	default:
-		break;
+		return 0;
 	}
 }
 
@@ -253,8 +254,7 @@ void pkt_decode(const uint8_t *frame, size_t len, struct pkt_fields *o)
 	else if (type == 0x86dd)
 		l4 = decode_ip6(p, end - p, &v, o);
 	if (l4 && l4 <= end) {
-		decode_l4(l4, end - l4, &v, o);
-		p = l4;
+		p = l4 + decode_l4(l4, end - l4, &v, o);
 	}
 	/* the rest as one field: a hash tells a changed payload, the length a resized one */
 	for (const uint8_t *q = p; q < end; q++)
