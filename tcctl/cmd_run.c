@@ -38,6 +38,18 @@ static int parse(struct tcctl *t, struct args *a, struct dryrun_conf *c, struct 
 	return ret ?: pkt_spec_check(s);
 }
 
+/* "ip, tcp" as ["ip", "tcp"] */
+static json_t *bad_list(const char *names)
+{
+	json_t *list = json_array();
+	char buf[64], *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (tok = strtok_r(buf, ", ", &save); list && tok; tok = strtok_r(NULL, ", ", &save))
+		json_array_append_new(list, json_string(tok));
+	return list;
+}
+
 static json_t *changes_json(const uint8_t *in, size_t in_len, const uint8_t *out, size_t out_len,
 			    json_t *doc)
 {
@@ -55,8 +67,7 @@ static json_t *changes_json(const uint8_t *in, size_t in_len, const uint8_t *out
 	json_object_set_new(doc, "changed",
 			    json_boolean(in_len != out_len || memcmp(in, out, in_len)));
 	json_object_set_new(doc, "checksums_ok", json_boolean(!after.bad_csums[0]));
-	if (after.bad_csums[0])
-		json_object_set_new(doc, "bad_checksums", json_string(after.bad_csums));
+	json_object_set_new(doc, "bad_checksums", bad_list(after.bad_csums));
 	return list;
 }
 
@@ -100,9 +111,14 @@ static void print_text(json_t *doc)
 		       json_string_value(json_object_get(e, "to")));
 	if (json_array_size(v) && json_is_true(json_object_get(doc, "checksums_ok")))
 		printf("checksums valid\n");
-	else if (json_array_size(v))
-		printf("checksums wrong: %s\n",
-		       json_string_value(json_object_get(doc, "bad_checksums")));
+	else if (json_array_size(v)) {
+		json_t *bad = json_object_get(doc, "bad_checksums");
+
+		printf("checksums wrong:");
+		json_array_foreach(bad, i, e)
+			printf(" %s", json_string_value(e));
+		printf("\n");
+	}
 	json_array_foreach(json_object_get(doc, "counters"), i, e) {
 		char *key = json_line(json_object_get(e, "key"));
 		char *val = json_line(json_object_get(e, "value"));
