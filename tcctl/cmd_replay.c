@@ -20,6 +20,7 @@
 
 #include "tcctl.h"
 #include "dryrun.h"
+#include "obj.h"
 #include "dryrun_rules.h"
 #include "pkt_diff.h"
 
@@ -400,6 +401,8 @@ int cmd_replay(struct tcctl *t, struct args *a)
 	if (r.fw)
 		rule_watch_close(&r.w);
 	dryrun_close(&r.d);
+	if (t->batch) /* the session turned the batch's program cache off */
+		obj_cache_enable(true);
 out_signals:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

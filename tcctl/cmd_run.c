@@ -13,6 +13,7 @@
 #include "tcctl.h"
 #include "btf_json.h"
 #include "dryrun.h"
+#include "obj.h"
 #include "dryrun_moved.h"
 #include "dryrun_rules.h"
 #include "pkt_diff.h"
@@ -197,5 +198,8 @@ int cmd_run(struct tcctl *t, struct args *a)
 		return ret;
 	ret = run_packet(t, &d, frame, len);
 	dryrun_close(&d);
+	/* the session turned the batch's program cache off (dryrun_open): on again */
+	if (t->batch)
+		obj_cache_enable(true);
 	return ret;
 }
