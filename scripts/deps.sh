@@ -10,7 +10,7 @@ packages=(
 	# run time: what admins load and inspect objects with
 	iproute2 bpftool util-linux
 	# tests and demo
-	iputils-ping python3 socat curl ethtool jq tcpdump man-db groff-base shellcheck git strace bash-completion tmux
+	iputils-ping python3 python3-scapy socat curl ethtool jq tcpdump man-db groff-base shellcheck git strace bash-completion tmux
 	# tests on Debian 12's 6.1 kernel under qemu
 	qemu-system-x86 busybox-static kmod
 	# benchmarks: the tools an admin would use instead

@@ -164,6 +164,8 @@ static int run_one(const struct tcctl *t, struct batch *b, char *line, char ***w
 		code = EXIT_FAIL;
 	} else if (!n) {
 		code = EXIT_OK;
+	} else if (b->check && b->check(n, *words)) {
+		code = EXIT_USAGE;
 	} else {
 		mark = err_context_push();
 		code = tcctl_run_line(t, n, *words);
@@ -176,7 +178,17 @@ static int run_one(const struct tcctl *t, struct batch *b, char *line, char ***w
 
 int batch_run(const struct tcctl *defaults, const char *path, bool force)
 {
-	struct batch b = { .name = strcmp(path, "-") ? path : "stdin", .force = force };
+	return batch_run_checked(defaults, path, force, NULL);
+}
+
+int batch_run_checked(const struct tcctl *defaults, const char *path, bool force,
+		      int (*check)(int argc, char **argv))
+{
+	struct batch b = {
+		.name = strcmp(path, "-") ? path : "stdin",
+		.force = force,
+		.check = check,
+	};
 	struct tcctl t = *defaults;
 	unsigned long lines = 0;
 	char *buf = NULL, **words = NULL;

@@ -21,10 +21,15 @@ struct batch {
 	unsigned long lineno; /* where the line being run starts */
 	bool force;	      /* go on past failing lines */
 	unsigned int failed;  /* lines that failed so far (with force) */
+	/* when set, sees each line's words first: non-zero refuses the line (printed) */
+	int (*check)(int argc, char **argv);
 };
 
 /* runs the file's lines ("-": standard input) with defaults *t; an exit code */
 int batch_run(const struct tcctl *t, const char *path, bool force);
+/* the same, each line shown to check first (a dry run refuses what would attach) */
+int batch_run_checked(const struct tcctl *t, const char *path, bool force,
+		      int (*check)(int argc, char **argv));
 /* once, when the batch ends however it ends: releases what its lines kept */
 void tcctl_batch_end(struct batch *b);
 

@@ -89,6 +89,12 @@ const struct command tcctl_commands[] = {
 	{ "map", cmd_map, NULL, map_subs },
 	{ "redir", cmd_redir, NULL, redir_subs },
 	{ "lb", cmd_lb, NULL, lb_subs },
+	{ "run", cmd_run,
+	  "  tcctl run OBJECT { xdp | ingress | egress } [ dev DEV ] [ from { live | empty } ]\n"
+	  "            [ config FILE ] [ -j ] PACKET\n", NULL },
+	{ "replay", cmd_replay,
+	  "  tcctl replay OBJECT { xdp | ingress | egress } [ dev DEV ] [ from { live | empty } ]\n"
+	  "               [ config FILE ] [ write FILE ] [ verbose ] [ -j ] PCAP\n", NULL },
 	{ "feature", cmd_feature, "  tcctl feature [ show | FEATURE... ]\n", NULL },
 	{ "help", cmd_help, "  tcctl help [ COMMAND [ SUB ] ]\n", NULL },
 	{ NULL },
@@ -106,6 +112,10 @@ const struct usage_term tcctl_terms[] = {
 		    "            [ per-source ] }\n" },
 	{ "PROTO", "PROTO  := { NUMBER | icmp | tcp | udp | icmpv6 | gre | esp | ah | sctp | ... |\n"
 		   "            non-ip | malformed }\n" },
+	{ "PACKET", "PACKET := [ smac MAC ] [ dmac MAC ] [ vlan ID [ vlan ID ] ] proto PROTO src ADDR dst ADDR\n"
+		    "            [ sport PORT ] [ dport PORT ] [ flags TCPFLAGS ] [ type N ] [ code N ]\n"
+		    "            [ ttl N ] [ frag { first | later } ] [ len N ]\n"
+		    "            (TCPFLAGS: tcpdump's letters S, SA, F, R, P, . or names syn,ack,...)\n" },
 	{ "MAP", "MAP    := { NAME | pinned PATH | id ID }   (NAME: a pin in /sys/fs/bpf/tc/globals)\n" },
 	{ "KEY", "KEY, VALUE := { JSON | TEXT | hex BYTE... }\n" },
 	{ "VIP", "VIP:PORT, ADDR:PORT := { 10.0.0.1:80 | [2001:db8::1]:80 }   (weight W: 0 to 65535, 0 drains)\n" },

@@ -98,5 +98,7 @@ int cmd_stats(struct tcctl *t, struct args *a);
 int cmd_map(struct tcctl *t, struct args *a);
 int cmd_lb(struct tcctl *t, struct args *a);
 int cmd_redir(struct tcctl *t, struct args *a);
+int cmd_run(struct tcctl *t, struct args *a);
+int cmd_replay(struct tcctl *t, struct args *a);
 
 #endif /* TCCTL_TCCTL_H */

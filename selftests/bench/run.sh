@@ -4,14 +4,17 @@
 # (the packet tool, the empty programs that set the floor and the drop-only
 # ones), then runs bench.sh, fw_rules.sh (fw's rules and sets) and attach.sh
 # (attaching in bulk), steer.sh (redir and lb against a direct
-# connection and iptables) and stats.sh (stats' cost, and beside fw), each in a private mount namespace (selftests/sandbox.sh) with its own bpffs and
+# connection and iptables), stats.sh (stats' cost, and beside fw),
+# events.sh (tcctl monitor's event rate) and replay.sh (tcctl replay's
+# speed), each in a private mount namespace (selftests/sandbox.sh) with its own bpffs and
 # /run/netns. Benchmarks print figures and ratios; they never fail on a
 # figure, only when they cannot measure at all.
 # Usage: selftests/bench/run.sh   (as root, from anywhere)
 # Knobs, all optional: BENCH_SECTIONS="cost drop tcp rules fwcost fwdrop
-# fwload attach steer stats" (a subset runs alone: "fwcost fwdrop fwload" is
-# fw_rules.sh's part, "attach" attach.sh's, "steer" steer.sh's, whose knobs
-# are at its top, "stats" stats.sh's), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
+# fwload attach steer stats events replay" (a subset runs alone: "fwcost
+# fwdrop fwload" is fw_rules.sh's part, "attach" attach.sh's, "steer"
+# steer.sh's, "stats" stats.sh's, "events" events.sh's, "replay"
+# replay.sh's, whose knobs are at their tops), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
 # case and round, 1.5), BENCH_ROUNDS (3), BENCH_TCP_SECONDS (2),
 # BENCH_TCP_ROUNDS (2), BENCH_CPU (the sender's core, 0); for fw_rules.sh
 # BENCH_FW_REPEAT (1000000), BENCH_FW_RUNS (5), BENCH_FW_LOAD_ROUNDS (3),
@@ -58,37 +61,28 @@ for prog in pass drop; do
 		-c "selftests/bench/$prog.c" -o "$out/$prog.o" || die "cannot build $out/$prog.o"
 done
 
-# bench.sh's sections and fw_rules.sh's, each script in a sandbox of its own
-base=() fw=() attach=() steer=() stats=()
-for section in ${BENCH_SECTIONS:-cost drop tcp rules fwcost fwdrop fwload attach steer stats}; do
-	case $section in
-	cost | drop | tcp | rules) base+=("$section") ;;
-	fwcost | fwdrop | fwload) fw+=("$section") ;;
-	attach) attach+=("$section") ;;
-	steer) steer+=("$section") ;;
-	stats) stats+=("$section") ;;
-	*) die "unknown section $section (BENCH_SECTIONS: cost drop tcp rules fwcost fwdrop fwload attach steer stats)" ;;
-	esac
+# each section's script; a script runs once, in a sandbox of its own, with
+# the sections asked of it in BENCH_SECTIONS
+declare -A script_of=(
+	[cost]=bench.sh [drop]=bench.sh [tcp]=bench.sh [rules]=bench.sh
+	[fwcost]=fw_rules.sh [fwdrop]=fw_rules.sh [fwload]=fw_rules.sh
+	[attach]=attach.sh [steer]=steer.sh [stats]=stats.sh [events]=events.sh
+	[replay]=replay.sh
+)
+scripts=(bench.sh fw_rules.sh attach.sh steer.sh stats.sh events.sh replay.sh)
+all="cost drop tcp rules fwcost fwdrop fwload attach steer stats events replay"
+declare -A asked
+for section in ${BENCH_SECTIONS:-$all}; do
+	[ -n "${script_of[$section]:-}" ] || die "unknown section $section (BENCH_SECTIONS: $all)"
+	asked[${script_of[$section]}]+=" $section"
 done
 : >"$out/results.txt" || die "cannot write $out/results.txt"
 status=0
-if [ "${#base[@]}" -gt 0 ]; then
-	BENCH_SECTIONS="${base[*]}" selftests/sandbox.sh "$top/selftests/bench/bench.sh" || status=$?
-	[ "$status" -ge 128 ] && exit "$status" # interrupted: no second part
-fi
-if [ "${#fw[@]}" -gt 0 ]; then
-	BENCH_SECTIONS="${fw[*]}" selftests/sandbox.sh "$top/selftests/bench/fw_rules.sh" || status=$?
-	[ "$status" -ge 128 ] && exit "$status"
-fi
-if [ "${#attach[@]}" -gt 0 ]; then
-	selftests/sandbox.sh "$top/selftests/bench/attach.sh" || status=$?
-	[ "$status" -ge 128 ] && exit "$status"
-fi
-if [ "${#steer[@]}" -gt 0 ]; then
-	selftests/sandbox.sh "$top/selftests/bench/steer.sh" || status=$?
-	[ "$status" -ge 128 ] && exit "$status"
-fi
-if [ "${#stats[@]}" -gt 0 ]; then
-	selftests/sandbox.sh "$top/selftests/bench/stats.sh" || status=$?
-fi
+for script in "${scripts[@]}"; do
+	[ -n "${asked[$script]:-}" ] || continue
+	[ -e "selftests/bench/$script" ] || die "missing selftests/bench/$script"
+	BENCH_SECTIONS="${asked[$script]# }" selftests/sandbox.sh "$top/selftests/bench/$script" ||
+		status=$?
+	[ "$status" -ge 128 ] && exit "$status" # interrupted: no next part
+done
 exit "$status"

@@ -50,6 +50,22 @@ declare -A taken=([pins prune]=$("$T" -j pins prune dry-run))
 } || exit 1
 ping_count "$A" 10.11.0.2 2 >/dev/null # counters and hits to show
 
+# a pcap for replay: two frames, TCP to port 22 (table 2's rule 1 drops it) and 80
+PCAP=$(mktemp) PCAP_OUT=$(mktemp -u)
+trap 'rm -f "$PCAP" "$PCAP_OUT"; cleanup' EXIT
+python3 - "$PCAP" <<'PYEOF' || exit 1
+import struct, sys
+def frame(dport):
+    tcp = struct.pack("!HHIIBBHHH", 1500, dport, 1, 0, 5 << 4, 2, 65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0, bytes([10, 11, 0, 1]), bytes([10, 11, 0, 2]))
+    return b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00" + ip + tcp
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for d in (22, 80):
+        fr = frame(d)
+        f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)) + fr)
+PYEOF
+
 # the command each section documents, as run here; " ; " separates the
 # commands of a section whose fields no one document has all of (each must
 # have the required fields, and every optional one must show in one of them)
@@ -69,6 +85,8 @@ declare -A commands=(
 	[map dump]="map dump fw_ifaces ; map dump stats_proto"
 	[map lookup]="map lookup fw_state key 0 ; map lookup stats_overflow key 0"
 	[lb show]="lb show"
+	[run]="-n $B run fw ingress dev v1 proto tcp src 10.11.0.1 dst 10.11.0.2 sport 1500 dport 22 ; -n $B run fw ingress dev v1 proto icmpv6 src fd00::1 dst fd00::2 ; run lb ingress proto tcp src 10.0.0.1 dst 10.0.100.1 dport 80"
+	[replay]="-n $B replay fw ingress dev v1 verbose write $PCAP_OUT $PCAP ; replay fw xdp $PCAP"
 )
 # rows only a kernel with tcx can show (besides those under .tcx)
 tcx_rows=" .links[].direction "
