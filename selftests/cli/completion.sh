@@ -103,7 +103,7 @@ expect_comp "tcctl redir flush " "help"
 check "map show: the pinned maps, fw's and stats'" bash -c \
 	"grep -qw fw_verdicts <<<'$maps' && grep -qw stats_proto <<<'$maps'"
 expect_comp "tcctl map show " "$(xargs -n1 <<<"$maps help id pinned" | sort | xargs)"
-expect_comp "tcctl map dump stats_" "stats_overflow stats_proto"
+expect_comp "tcctl map dump stats_" "stats_flows stats_overflow stats_ports stats_proto"
 expect_comp "tcctl map dump fw_verdicts " ""
 expect_comp "tcctl map dump pinned " "fw2.o rules.conf sub"
 expect_comp "tcctl map dump id " ""
