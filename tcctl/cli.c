@@ -41,8 +41,11 @@ static const struct subcommand pins_subs[] = {
 };
 
 static const struct subcommand stats_subs[] = {
-	{ "show", "  tcctl stats show [ dev DEV ] [ hook { xdp | ingress | egress } ]\n" },
+	{ "show", "  tcctl stats show [ dev DEV ] [ hook { xdp | ingress | egress } ] [ percpu ]\n" },
+	{ "ports", "  tcctl stats ports [ dev DEV ] [ hook { xdp | ingress | egress } ] [ proto { tcp | udp | sctp | udplite } ] [ top N ]\n" },
+	{ "flows", "  tcctl stats flows [ dev DEV ] [ hook { xdp | ingress | egress } ] [ top N ] [ sort { bytes | packets } ]\n" },
 	{ "reset", "  tcctl stats reset [ dev DEV ]\n" },
+	{ "prometheus", "  tcctl stats prometheus [ file PATH ]\n" },
 	{ NULL },
 };
 
