@@ -112,31 +112,31 @@ static int flow_cmp(const void *a, const void *b)
 }
 
 static const struct map_kind kind_proto = {
-	.name = STATS_MAP_PROTO,
-	.key_size = sizeof(struct stats_key),
-	.value_size = sizeof(struct stats_counter),
-	.entries = STATS_PROTO_ENTRIES,
-	.percpu = true,
-	.selected = proto_selected,
-	.cmp = proto_cmp,
+    .name = STATS_MAP_PROTO,
+    .key_size = sizeof(struct stats_key),
+    .value_size = sizeof(struct stats_counter),
+    .entries = STATS_PROTO_ENTRIES,
+    .percpu = true,
+    .selected = proto_selected,
+    .cmp = proto_cmp,
 };
 static const struct map_kind kind_ports = {
-	.name = STATS_MAP_PORTS,
-	.key_size = sizeof(struct stats_port_key),
-	.value_size = sizeof(struct stats_counter),
-	.entries = STATS_PORTS_ENTRIES,
-	.percpu = true,
-	.selected = port_selected,
-	.cmp = port_cmp,
+    .name = STATS_MAP_PORTS,
+    .key_size = sizeof(struct stats_port_key),
+    .value_size = sizeof(struct stats_counter),
+    .entries = STATS_PORTS_ENTRIES,
+    .percpu = true,
+    .selected = port_selected,
+    .cmp = port_cmp,
 };
 static const struct map_kind kind_flows = {
-	.name = STATS_MAP_FLOWS,
-	.key_size = sizeof(struct stats_flow_key),
-	.value_size = sizeof(struct stats_flow),
-	.entries = STATS_FLOWS_ENTRIES,
-	.percpu = false,
-	.selected = flow_selected,
-	.cmp = flow_cmp,
+    .name = STATS_MAP_FLOWS,
+    .key_size = sizeof(struct stats_flow_key),
+    .value_size = sizeof(struct stats_flow),
+    .entries = STATS_FLOWS_ENTRIES,
+    .percpu = false,
+    .selected = flow_selected,
+    .cmp = flow_cmp,
 };
 
 static int kind_open(const struct map_kind *k)
@@ -374,6 +374,25 @@ bool stats_pinned(const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
 	return access(path, F_OK) == 0;
+}
+
+/* rows begin with their key: the key comparison serves bsearch on rows too */
+const struct stats_proto_row *stats_find_proto(const struct stats_table *t,
+					       const struct stats_key *k)
+{
+	return bsearch(k, t->proto, t->n, sizeof(*t->proto), proto_cmp);
+}
+
+const struct stats_port_row *stats_find_port(const struct stats_table *t,
+					     const struct stats_port_key *k)
+{
+	return bsearch(k, t->ports, t->n, sizeof(*t->ports), port_cmp);
+}
+
+const struct stats_flow_row *stats_find_flow(const struct stats_table *t,
+					     const struct stats_flow_key *k)
+{
+	return bsearch(k, t->flows, t->n, sizeof(*t->flows), flow_cmp);
 }
 
 /* biggest first: bytes, then packets; ties by key, so equal reads print alike */

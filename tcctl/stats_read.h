@@ -72,6 +72,14 @@ int stats_read_events(struct events_counter out[EVENT_KINDS]);
 void stats_sort_ports(struct stats_table *t);
 void stats_sort_flows(struct stats_table *t, bool by_packets);
 
+/* a row of a table as read (sorted by key), by its key; NULL when absent */
+const struct stats_proto_row *stats_find_proto(const struct stats_table *t,
+					       const struct stats_key *k);
+const struct stats_port_row *stats_find_port(const struct stats_table *t,
+					     const struct stats_port_key *k);
+const struct stats_flow_row *stats_find_flow(const struct stats_table *t,
+					     const struct stats_flow_key *k);
+
 /* whether NAME is pinned in pin_dir(), to tell an optional map's absence from an error */
 bool stats_pinned(const char *name);
 

@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 
 T=$TCCTL
 # in tcctl_commands[] order (tcctl/cli.c), which the global usage follows
-commands=(qdisc attach detach status pin unpin pins fw stats map redir lb feature help)
+commands=(qdisc attach detach status pin unpin pins fw stats top map redir lb feature help)
 # the commands with subcommands, each with its subcommands in table order
 declare -A subs=(
 	[pins]="show prune"
