@@ -9,6 +9,8 @@ BPFDIR     ?= $(PREFIX)/lib/tcctl/bpf
 MANDIR     ?= $(PREFIX)/share/man
 # where bash-completion 2.x looks for a command's completion on demand
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# systemd looks for units in /usr/local/lib/systemd/system too
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 # Debian's tc looks for plugins here, whatever PREFIX is.
 TC_LIB_DIR ?= /usr/lib/tc
 
@@ -98,6 +100,13 @@ $(BUILD)/install/e_tcctl.so: $(BUILD)/obj/plugin.o $(BUILD)/obj/objdir-inst.o $(
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--version-script=tcctl/plugin.map -o $@ $^ $(LDLIBS)
 
+# the units name the installed tcctl
+$(BUILD)/install/%: scripts/systemd/% FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's|@SBINDIR@|$(SBINDIR)|g' $< >$@
+
+UNITS := tcctl-prometheus.service tcctl-prometheus.timer
+
 FORCE:
 
 # --- tests ---------------------------------------------------------------------
@@ -155,20 +164,21 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh
 
-install: all $(BUILD)/install/tcctl $(BUILD)/install/e_tcctl.so
+install: all $(BUILD)/install/tcctl $(BUILD)/install/e_tcctl.so $(addprefix $(BUILD)/install/,$(UNITS))
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BPFDIR) $(DESTDIR)$(TC_LIB_DIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDDIR)
 	install -m 0755 $(BUILD)/install/tcctl $(DESTDIR)$(SBINDIR)/tcctl
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(BPFDIR)/
 	install -m 0644 $(BUILD)/install/e_tcctl.so $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so
 	install -m 0644 docs/tcctl.8 $(DESTDIR)$(MANDIR)/man8/tcctl.8
 	install -m 0644 docs/tcctl-objects.7 $(DESTDIR)$(MANDIR)/man7/tcctl-objects.7
 	install -m 0644 tcctl/bash-completion/tcctl $(DESTDIR)$(BASHCOMPDIR)/tcctl
+	install -m 0644 $(addprefix $(BUILD)/install/,$(UNITS)) $(DESTDIR)$(SYSTEMDDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tcctl $(DESTDIR)$(TC_LIB_DIR)/e_tcctl.so \
 	      $(DESTDIR)$(MANDIR)/man8/tcctl.8 $(DESTDIR)$(MANDIR)/man7/tcctl-objects.7 \
-	      $(DESTDIR)$(BASHCOMPDIR)/tcctl \
+	      $(DESTDIR)$(BASHCOMPDIR)/tcctl $(addprefix $(DESTDIR)$(SYSTEMDDIR)/,$(UNITS)) \
 	      $(patsubst $(BUILD)/bpf/%,$(DESTDIR)$(BPFDIR)/%,$(BPF_OBJS))
 	-rmdir $(DESTDIR)$(BPFDIR) $(DESTDIR)$(PREFIX)/lib/tcctl
 

@@ -41,8 +41,11 @@ static const struct subcommand pins_subs[] = {
 };
 
 static const struct subcommand stats_subs[] = {
-	{ "show", "  tcctl stats show [ dev DEV ] [ hook { xdp | ingress | egress } ]\n" },
+	{ "show", "  tcctl stats show [ dev DEV ] [ hook { xdp | ingress | egress } ] [ percpu ]\n" },
+	{ "ports", "  tcctl stats ports [ dev DEV ] [ hook { xdp | ingress | egress } ] [ proto { tcp | udp | sctp | udplite } ] [ top N ]\n" },
+	{ "flows", "  tcctl stats flows [ dev DEV ] [ hook { xdp | ingress | egress } ] [ top N ] [ sort { bytes | packets } ]\n" },
 	{ "reset", "  tcctl stats reset [ dev DEV ]\n" },
+	{ "prometheus", "  tcctl stats prometheus [ file PATH ]\n" },
 	{ NULL },
 };
 
@@ -86,6 +89,9 @@ const struct command tcctl_commands[] = {
 	{ "pins", cmd_pins, NULL, pins_subs },
 	{ "fw", cmd_fw, NULL, fw_subs },
 	{ "stats", cmd_stats, NULL, stats_subs },
+	{ "top", cmd_top,
+	  "  tcctl top [ dev DEV ] [ hook { xdp | ingress | egress } ] [ interval SECS ] [ count N ]\n",
+	  NULL },
 	{ "map", cmd_map, NULL, map_subs },
 	{ "redir", cmd_redir, NULL, redir_subs },
 	{ "lb", cmd_lb, NULL, lb_subs },

@@ -3,11 +3,14 @@
  * stats: the stats object's counters, read and reset through its pinned
  * maps, whoever loaded stats.o (tc, ip or tcctl attach, at any hook).
  *
- *	stats show [ dev DEV ] [ hook HOOK ]
+ *	stats show [ dev DEV ] [ hook HOOK ] [ percpu ]
+ *	stats ports [ dev DEV ] [ hook HOOK ] [ proto PROTO ] [ top N ]
+ *	stats flows [ dev DEV ] [ hook HOOK ] [ top N ] [ sort { bytes | packets } ]
  *	stats reset [ dev DEV ]
+ *	stats prometheus [ file PATH ]
  *
- * Per-CPU values are summed here. Rows are sorted by device, hook, family
- * and protocol, so two shows of the same counters print the same lines.
+ * show's rows are sorted by device, hook, family and protocol, so two shows
+ * of the same counters print the same lines; ports and flows rank by bytes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,146 +22,53 @@
 #include <bpf/libbpf.h>
 
 #include "tcctl.h"
-#include "abi/stats.h"
 #include "hook.h"
 #include "lock.h"
 #include "netdev.h"
 #include "obj.h"
 #include "proto.h"
+#include "stats_cmds.h"
 
-static const char *const hook_names[STATS_HOOKS] = { "xdp", "ingress", "egress" };
-
-struct stats_filter {
-	int ifindex; /* 0: every device */
-	int hook;    /* enum stats_hook, or -1: every hook */
-};
-
-static int open_proto(void)
+const char *stats_family_name(unsigned int family)
 {
-	return pinned_map_open_checked(STATS_MAP_PROTO, sizeof(struct stats_key),
-				       sizeof(struct stats_counter), STATS_PROTO_ENTRIES);
+	if (family == STATS_FAMILY_IPV4)
+		return "ip";
+	if (family == STATS_FAMILY_IPV6)
+		return "ip6";
+	return NULL;
 }
 
-static int open_overflow(void)
+const char *stats_proto_name(unsigned int proto, char *buf, int len)
 {
-	return pinned_map_open_checked(STATS_MAP_OVERFLOW, sizeof(__u32),
-				       sizeof(struct stats_counter), STATS_OVERFLOW_ENTRIES);
+	return proto_name(proto, buf, len);
 }
 
-/* both maps, once the CPUs that per-CPU values have are known */
-static int open_maps(int ncpus, int *pfd, int *ofd)
+static json_t *cpus_json(const struct stats_counter *cpus, int ncpus)
 {
-	if (ncpus < 1) {
-		err("cannot count possible CPUs: %s", strerror(-ncpus));
-		return ncpus;
-	}
-	*pfd = open_proto();
-	if (*pfd < 0)
-		return *pfd;
-	*ofd = open_overflow();
-	if (*ofd < 0) {
-		close(*pfd);
-		return *ofd;
-	}
-	return 0;
+	json_t *a = json_array();
+
+	for (int cpu = 0; a && cpu < ncpus; cpu++)
+		json_array_append_new(a, json_pack("{s:I, s:I}", "packets",
+						   (json_int_t)cpus[cpu].packets, "bytes",
+						   (json_int_t)cpus[cpu].bytes));
+	return a;
 }
 
-static int map_error(const char *map, int ret)
+static json_t *row_json(const struct stats_proto_row *r, int ncpus)
 {
-	err("%s/%s: %s", pin_dir(), map, strerror(-ret));
-	return ret;
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-	const struct stats_key *x = a, *y = b;
-
-	if (x->ifindex != y->ifindex)
-		return x->ifindex < y->ifindex ? -1 : 1;
-	if (x->hook != y->hook)
-		return x->hook - y->hook;
-	if (x->family != y->family)
-		return x->family - y->family;
-	return x->slot - y->slot;
-}
-
-static bool key_selected(const struct stats_filter *f, const struct stats_key *k)
-{
-	return (!f->ifindex || k->ifindex == (__u32)f->ifindex) &&
-	       (f->hook < 0 || k->hook == f->hook);
-}
-
-/*
- * The keys of stats_proto that f selects, sorted and without duplicates: a
- * key deleted under the walk restarts it from the first. The walk is bounded,
- * so one that programs and resets keep changing still ends.
- */
-static int keys_collect(int fd, const struct stats_filter *f, struct stats_key **keys, size_t *n)
-{
-	size_t got = 0, out = 0, steps = 0;
-	struct stats_key cur, next, *k;
-	int ret = 0;
-
-	k = calloc(STATS_PROTO_ENTRIES, sizeof(*k));
-	if (!k) {
-		err("out of memory");
-		return -ENOMEM;
-	}
-	for (;;) {
-		if (got == STATS_PROTO_ENTRIES || steps++ == 4 * STATS_PROTO_ENTRIES)
-			break;
-		if (bpf_map_get_next_key(fd, steps == 1 ? NULL : &cur, &next)) {
-			if (errno != ENOENT)
-				ret = map_error(STATS_MAP_PROTO, -errno);
-			break;
-		}
-		cur = next;
-		if (key_selected(f, &cur))
-			k[got++] = cur;
-	}
-	if (ret) {
-		free(k);
-		return ret;
-	}
-	qsort(k, got, sizeof(*k), key_cmp);
-	for (size_t i = 0; i < got; i++)
-		if (!out || key_cmp(&k[out - 1], &k[i]))
-			k[out++] = k[i];
-	*keys = k;
-	*n = out;
-	return 0;
-}
-
-/* one map value summed over the CPUs; -ENOENT when the key went meanwhile */
-static int counter_sum(int fd, const void *key, struct stats_counter *percpu, int ncpus,
-		       struct stats_counter *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	if (bpf_map_lookup_elem(fd, key, percpu))
-		return -errno;
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		sum->packets += percpu[cpu].packets;
-		sum->bytes += percpu[cpu].bytes;
-	}
-	return 0;
-}
-
-static json_t *row_json(const struct stats_key *k, const struct stats_counter *c)
-{
+	const char *family = stats_family_name(r->key.family);
 	char dev[IF_NAMESIZE], buf[16];
-	json_t *family;
+	json_t *row;
 
-	if (k->family == STATS_FAMILY_IPV4)
-		family = json_string("ip");
-	else if (k->family == STATS_FAMILY_IPV6)
-		family = json_string("ip6");
-	else
-		family = json_null();
-	return json_pack("{s:s, s:I, s:s, s:o, s:s, s:i, s:I, s:I}", "dev",
-			 dev_name(k->ifindex, dev), "ifindex", (json_int_t)k->ifindex, "hook",
-			 k->hook < STATS_HOOKS ? hook_names[k->hook] : "?", "family", family,
-			 "proto", proto_name(k->slot, buf, sizeof(buf)), "slot", k->slot, "packets",
-			 (json_int_t)c->packets, "bytes", (json_int_t)c->bytes);
+	row = json_pack("{s:s, s:I, s:s, s:o, s:s, s:i, s:I, s:I}", "dev",
+			dev_name(r->key.ifindex, dev), "ifindex", (json_int_t)r->key.ifindex,
+			"hook", r->key.hook < STATS_HOOKS ? stats_hook_names[r->key.hook] : "?",
+			"family", family ? json_string(family) : json_null(), "proto",
+			proto_name(r->key.slot, buf, sizeof(buf)), "slot", r->key.slot, "packets",
+			(json_int_t)r->sum.packets, "bytes", (json_int_t)r->sum.bytes);
+	if (row && r->cpus)
+		json_object_set_new(row, "cpus", cpus_json(r->cpus, ncpus));
+	return row;
 }
 
 /*
@@ -173,13 +83,24 @@ static json_t *overflow_json(const struct stats_counter *c)
 
 static void print_rows(json_t *rows)
 {
+	json_t *r, *cpus = NULL, *c;
 	const char *family;
-	json_t *r;
-	size_t i;
+	size_t i, j;
 
-	printf("%-15s %-7s %-6s %-12s %12s %14s\n", "dev", "hook", "family", "proto", "packets",
+	/* percpu: the first row with cpus tells how many columns */
+	json_array_foreach(rows, i, r) if ((cpus = json_object_get(r, "cpus"))) break;
+	printf("%-15s %-7s %-6s %-12s %12s %14s", "dev", "hook", "family", "proto", "packets",
 	       "bytes");
-	json_array_foreach(rows, i, r) {
+	json_array_foreach(cpus, j, c)
+	{
+		char name[32];
+
+		snprintf(name, sizeof(name), "cpu%zu", j);
+		printf(" %10s", name);
+	}
+	putchar('\n');
+	json_array_foreach(rows, i, r)
+	{
 		unsigned long long packets = json_integer_value(json_object_get(r, "packets"));
 		unsigned long long bytes = json_integer_value(json_object_get(r, "bytes"));
 
@@ -189,105 +110,83 @@ static void print_rows(json_t *rows)
 			continue;
 		}
 		family = json_string_value(json_object_get(r, "family"));
-		printf("%-15s %-7s %-6s %-12s %12llu %14llu\n",
+		printf("%-15s %-7s %-6s %-12s %12llu %14llu",
 		       json_string_value(json_object_get(r, "dev")),
 		       json_string_value(json_object_get(r, "hook")), family ? family : "-",
 		       json_string_value(json_object_get(r, "proto")), packets, bytes);
+		json_array_foreach(json_object_get(r, "cpus"), j, c)
+		    printf(" %10llu",
+			   (unsigned long long)json_integer_value(json_object_get(c, "packets")));
+		putchar('\n');
 	}
 }
 
-static int stats_show(struct tcctl *t, const struct stats_filter *f)
+static int stats_show(struct tcctl *t, const struct stats_opts *o)
 {
-	int ncpus = libbpf_num_possible_cpus();
-	struct stats_counter *percpu = NULL, sum;
-	struct stats_key *keys = NULL;
-	int pfd, ofd, ret;
+	struct stats_counter overflow[STATS_OVERFLOW_ENTRIES];
+	struct stats_table tab;
 	json_t *rows;
-	size_t n = 0;
-	__u32 idx;
+	int ret;
 
-	ret = open_maps(ncpus, &pfd, &ofd);
+	ret = stats_read_proto(&o->f, o->percpu, &tab);
 	if (ret)
 		return ret;
-	rows = json_array();
-	percpu = calloc(ncpus, sizeof(*percpu));
-	if (!rows || !percpu) {
-		err("out of memory");
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = keys_collect(pfd, f, &keys, &n);
-	if (ret)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		ret = counter_sum(pfd, &keys[i], percpu, ncpus, &sum);
-		if (ret == -ENOENT || (!ret && !sum.packets))
-			continue; /* reset meanwhile */
-		if (ret) {
-			map_error(STATS_MAP_PROTO, ret);
-			goto out;
-		}
-		json_array_append_new(rows, row_json(&keys[i], &sum));
-	}
 	/* not one device's, but a filtered show must not hide that counts are missing */
-	idx = STATS_OVERFLOW_PROTO;
-	ret = counter_sum(ofd, &idx, percpu, ncpus, &sum);
+	ret = stats_read_overflow(overflow);
 	if (ret) {
-		map_error(STATS_MAP_OVERFLOW, ret);
-		goto out;
+		stats_table_free(&tab);
+		return ret;
 	}
-	if (sum.packets)
-		json_array_append_new(rows, overflow_json(&sum));
-	ret = out_emit(t, rows, print_rows);
-	rows = NULL;
-out:
-	json_decref(rows);
-	free(keys);
-	free(percpu);
-	close(ofd);
-	close(pfd);
-	return ret;
+	rows = json_array();
+	for (size_t i = 0; rows && i < tab.n; i++)
+		json_array_append_new(rows, row_json(&tab.proto[i], tab.ncpus));
+	if (rows && overflow[STATS_OVERFLOW_PROTO].packets)
+		json_array_append_new(rows, overflow_json(&overflow[STATS_OVERFLOW_PROTO]));
+	stats_table_free(&tab);
+	return out_emit(t, rows, print_rows);
 }
 
 /*
- * Deletes the rows rather than zeroing them: a device that is gone frees its
- * slots. A packet counted between the walk and the delete is lost with its
- * row; that is what a reset means. Without dev, the overflow counts go too.
+ * Every counting map: the rows of the device, or all. Without dev, the
+ * overflow counts go too. events_count stays: it belongs to the events
+ * (tcctl events), which fw writes to as well.
  */
 static int stats_reset(const struct stats_filter *f)
 {
-	int ncpus = libbpf_num_possible_cpus();
 	struct stats_counter *zero = NULL;
-	struct stats_key *keys = NULL;
-	int pfd, ofd, ret;
-	size_t n = 0;
+	int ncpus, fd, ret;
 
-	ret = open_maps(ncpus, &pfd, &ofd);
+	ret = stats_maps_check();
 	if (ret)
 		return ret;
 	ret = pins_lock();
 	if (ret)
+		return ret;
+	ret = stats_delete_proto(f) ?: stats_delete_ports(f) ?: stats_delete_flows(f);
+	if (ret || f->ifindex)
 		goto out;
-	ret = keys_collect(pfd, f, &keys, &n);
-	for (size_t i = 0; !ret && i < n; i++)
-		if (bpf_map_delete_elem(pfd, &keys[i]) && errno != ENOENT)
-			ret = map_error(STATS_MAP_PROTO, -errno);
-	if (!ret && !f->ifindex) {
-		zero = calloc(ncpus, sizeof(*zero));
-		if (!zero) {
-			err("out of memory");
-			ret = -ENOMEM;
-		}
-		for (__u32 i = 0; zero && !ret && i < STATS_OVERFLOW_ENTRIES; i++)
-			if (bpf_map_update_elem(ofd, &i, zero, BPF_ANY))
-				ret = map_error(STATS_MAP_OVERFLOW, -errno);
+	ncpus = libbpf_num_possible_cpus();
+	zero = ncpus > 0 ? calloc(ncpus, sizeof(*zero)) : NULL;
+	if (!zero) {
+		err("out of memory");
+		ret = -ENOMEM;
+		goto out;
 	}
-	pins_unlock();
+	fd = pinned_map_open_checked(STATS_MAP_OVERFLOW, sizeof(__u32), sizeof(*zero),
+				     STATS_OVERFLOW_ENTRIES);
+	if (fd < 0) {
+		ret = fd;
+		goto out;
+	}
+	for (__u32 i = 0; !ret && i < STATS_OVERFLOW_ENTRIES; i++)
+		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY)) {
+			ret = -errno;
+			err("%s/%s: %s", pin_dir(), STATS_MAP_OVERFLOW, strerror(-ret));
+		}
+	close(fd);
 out:
+	pins_unlock();
 	free(zero);
-	free(keys);
-	close(ofd);
-	close(pfd);
 	return ret;
 }
 
@@ -298,24 +197,103 @@ static int stats_hook(const struct hook *h)
 	return h->dir == TC_DIR_INGRESS ? STATS_HOOK_TC_INGRESS : STATS_HOOK_TC_EGRESS;
 }
 
-/* [ dev DEV ] [ hook HOOK ], in either order, hook only where with_hook */
-static int arg_filter(struct args *a, struct stats_filter *f, bool with_hook)
+/* the keywords a view takes */
+enum {
+	OPT_DEV = 1 << 0,
+	OPT_HOOK = 1 << 1,
+	OPT_PERCPU = 1 << 2,
+	OPT_PROTO = 1 << 3,
+	OPT_TOP = 1 << 4,
+	OPT_SORT = 1 << 5,
+};
+
+static int arg_proto_ports(struct args *a, int *proto)
 {
+	const char *name;
+	int ret, slot;
+
+	ret = arg_value(a, "proto", &name);
+	if (ret)
+		return ret;
+	slot = proto_slot(name);
+	if (slot != 6 && slot != 17 && slot != 132 && slot != 136)
+		return usage_err(
+		    "\"proto\" takes a protocol with ports (tcp, udp, sctp, udplite), not \"%s\"",
+		    name);
+	*proto = slot;
+	return 0;
+}
+
+static int arg_top(struct args *a, unsigned int *top)
+{
+	const char *s = arg_peek(a);
+	int ret;
+
+	ret = arg_u32(a, "top", STATS_TOP_MAX, top);
+	if (!ret && !*top)
+		return usage_err("\"top\" takes a number from 1 to %u, not \"%s\"", STATS_TOP_MAX,
+				 s);
+	return ret;
+}
+
+static int arg_sort(struct args *a, bool *by_packets)
+{
+	const char *s;
+	int ret;
+
+	ret = arg_value(a, "sort", &s);
+	if (ret)
+		return ret;
+	if (strcmp(s, "bytes") && strcmp(s, "packets"))
+		return usage_err("\"sort\" takes bytes or packets, not \"%s\"", s);
+	*by_packets = !strcmp(s, "packets");
+	return 0;
+}
+
+/* the keywords in allowed, in any order, each at most once */
+static int arg_opts(struct args *a, unsigned int allowed, struct stats_opts *o)
+{
+	unsigned int seen = 0;
 	const char *dev;
 	struct hook h;
 	int ret = 0;
 
-	f->ifindex = 0;
-	f->hook = -1;
 	while (!ret && arg_peek(a)) {
-		if (!f->ifindex && !strcmp(arg_peek(a), "dev")) {
-			ret = arg_dev(a, &f->ifindex, &dev);
-		} else if (with_hook && f->hook < 0 && arg_is(a, "hook")) {
+		const char *w = arg_peek(a);
+		unsigned int bit = !strcmp(w, "dev")	  ? OPT_DEV
+				   : !strcmp(w, "hook")	  ? OPT_HOOK
+				   : !strcmp(w, "percpu") ? OPT_PERCPU
+				   : !strcmp(w, "proto")  ? OPT_PROTO
+				   : !strcmp(w, "top")	  ? OPT_TOP
+				   : !strcmp(w, "sort")	  ? OPT_SORT
+							  : 0;
+
+		if (!(bit & allowed) || (bit & seen))
+			return arg_end(a);
+		seen |= bit;
+		if (bit != OPT_DEV) /* arg_dev reads its keyword itself */
+			arg_next(a);
+		switch (bit) {
+		case OPT_DEV:
+			ret = arg_dev(a, &o->f.ifindex, &dev);
+			break;
+		case OPT_HOOK:
 			ret = arg_hook(a, &h, false);
 			if (!ret)
-				f->hook = stats_hook(&h);
-		} else {
-			ret = arg_end(a);
+				o->f.hook = stats_hook(&h);
+			break;
+		case OPT_PERCPU:
+			o->percpu = true;
+			break;
+		case OPT_PROTO:
+			ret = arg_proto_ports(a, &o->f.proto);
+			break;
+		case OPT_TOP:
+			ret = arg_top(a, &o->top);
+			break;
+		case OPT_SORT:
+			ret = arg_sort(a, &o->by_packets);
+			break;
 		}
 	}
 	return ret;
@@ -323,17 +301,28 @@ static int arg_filter(struct args *a, struct stats_filter *f, bool with_hook)
 
 int cmd_stats(struct tcctl *t, struct args *a)
 {
-	struct stats_filter f;
+	struct stats_opts o = {.f = STATS_FILTER_ALL};
 	int ret;
 
 	if (arg_is(a, "show")) {
-		ret = arg_filter(a, &f, true);
-		return ret ?: stats_show(t, &f);
+		ret = arg_opts(a, OPT_DEV | OPT_HOOK | OPT_PERCPU, &o);
+		return ret ?: stats_show(t, &o);
+	}
+	if (arg_is(a, "ports")) {
+		ret = arg_opts(a, OPT_DEV | OPT_HOOK | OPT_PROTO | OPT_TOP, &o);
+		return ret ?: stats_ports(t, &o);
+	}
+	if (arg_is(a, "flows")) {
+		o.top = STATS_FLOWS_TOP_DEF;
+		ret = arg_opts(a, OPT_DEV | OPT_HOOK | OPT_TOP | OPT_SORT, &o);
+		return ret ?: stats_flows(t, &o);
 	}
 	if (arg_is(a, "reset")) {
-		ret = arg_filter(a, &f, false);
-		return ret ?: stats_reset(&f);
+		ret = arg_opts(a, OPT_DEV, &o);
+		return ret ?: stats_reset(&o.f);
 	}
-	return usage_err("stats: expected show or reset%s%s", arg_peek(a) ? ", not " : "",
-			 arg_peek(a) ? arg_peek(a) : "");
+	if (arg_is(a, "prometheus"))
+		return stats_prometheus(a);
+	return usage_err("stats: expected show, ports, flows, reset or prometheus%s%s",
+			 arg_peek(a) ? ", not " : "", arg_peek(a) ? arg_peek(a) : "");
 }

@@ -95,6 +95,7 @@ int cmd_pins(struct tcctl *t, struct args *a);
 int cmd_fw(struct tcctl *t, struct args *a);
 int cmd_feature(struct tcctl *t, struct args *a);
 int cmd_stats(struct tcctl *t, struct args *a);
+int cmd_top(struct tcctl *t, struct args *a);
 int cmd_map(struct tcctl *t, struct args *a);
 int cmd_lb(struct tcctl *t, struct args *a);
 int cmd_redir(struct tcctl *t, struct args *a);

@@ -8,12 +8,12 @@ source "$(dirname "$0")/../lib.sh"
 
 T=$TCCTL
 # in tcctl_commands[] order (tcctl/cli.c), which the global usage follows
-commands=(qdisc attach detach status pin unpin pins fw stats map redir lb run replay feature help)
+commands=(qdisc attach detach status pin unpin pins fw stats top map redir lb run replay feature help)
 # the commands with subcommands, each with its subcommands in table order
 declare -A subs=(
 	[pins]="show prune"
 	[fw]="proto show counters reset bind unbind rule policy set save load"
-	[stats]="show reset"
+	[stats]="show ports flows reset prometheus"
 	[map]="show dump lookup update delete"
 	[lb]="service backend show flush"
 	[redir]="add delete show flush"

@@ -49,6 +49,11 @@ declare -A taken=([pins prune]=$("$T" -j pins prune dry-run))
 		"$T" -n "$B" redir add udp 53 to 5353 addr 10.11.0.2 dev v1
 } || exit 1
 ping_count "$A" 10.11.0.2 2 >/dev/null # counters and hits to show
+# datagrams that fw's table 0 passes at XDP, for stats' ports and flows
+in_ns "$A" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3):
+    s.sendto(b"x" * 10, ("10.11.0.2", 5353))'
 
 # a pcap for replay: two frames, TCP to port 22 (table 2's rule 1 drops it) and 80
 PCAP=$(mktemp) PCAP_OUT=$(mktemp -u)
@@ -79,7 +84,9 @@ declare -A commands=(
 	[fw counters]="fw counters"
 	[fw rule list]="fw rule list"
 	[fw set list]="fw set list bl members"
-	[stats show]="-n $B stats show"
+	[stats show]="-n $B stats show ; -n $B stats show percpu"
+	[stats ports]="-n $B stats ports"
+	[stats flows]="-n $B stats flows"
 	[redir show]="-n $B redir show"
 	[map show]="map show ; map show id $("$T" -j map show fw_state | jq '.[0].id')"
 	[map dump]="map dump fw_ifaces ; map dump stats_proto"

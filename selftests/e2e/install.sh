@@ -16,6 +16,13 @@ check "make install PREFIX puts tcctl, objects, plugin and man pages in place" \
 check "... and the bash completion where bash-completion looks for it" cmp \
 	"$prefix/share/bash-completion/completions/tcctl" "$TOP/tcctl/bash-completion/tcctl"
 
+unit=$prefix/lib/systemd/system/tcctl-prometheus.service
+check "... and the Prometheus units, naming the installed tcctl" \
+	bash -c "test -f '$prefix/lib/systemd/system/tcctl-prometheus.timer' &&
+		grep -qx 'ExecStart=$prefix/sbin/tcctl stats prometheus file /var/lib/prometheus/node-exporter/tcctl.prom' '$unit'"
+check "systemd-analyze verify accepts the units" \
+	bash -c "systemd-analyze verify --man=no '$unit' '$prefix/lib/systemd/system/tcctl-prometheus.timer' 2>&1 | (! grep .)"
+
 netns_new A ina && netns_new B inb && veth_pair "$A" "$B" || exit 1
 env -u TCCTL_BPF_DIR "$prefix/sbin/tcctl" -n "$B" attach dev v1 ingress fw
 check "the installed tcctl attaches the installed fw.o without flags" \
@@ -33,8 +40,9 @@ check "DESTDIR stages under its root" \
 	-f "$stage/usr/lib/tc/e_tcctl.so"
 check "a DESTDIR build still looks for objects in PREFIX" \
 	bash -c "strings '$stage/usr/local/sbin/tcctl' | grep -qx /usr/local/lib/tcctl/bpf"
-check "DESTDIR stages the bash completion and both man pages too" \
-	test -f "$stage/usr/local/share/bash-completion/completions/tcctl" -a \
+check "DESTDIR stages the bash completion, both man pages and the units too" \
+	test -f "$stage/usr/local/lib/systemd/system/tcctl-prometheus.timer" -a \
+	-f "$stage/usr/local/share/bash-completion/completions/tcctl" -a \
 	-f "$stage/usr/local/share/man/man8/tcctl.8" -a -f "$stage/usr/local/share/man/man7/tcctl-objects.7"
 check "man -l renders the man page" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man8/tcctl.8' 2>&1 | grep -q 'tcctl'"
 check "man -l renders tcctl-objects(7): every object's section and its sec tc line" bash -c \
@@ -45,6 +53,6 @@ check "man finds tcctl-objects in section 7 of the installed MANPATH" bash -c \
 	"MANPATH='$prefix/share/man' MANWIDTH=80 man 7 tcctl-objects 2>/dev/null | grep -q 'redir_rules'"
 
 make -s -C "$TOP" uninstall PREFIX="$prefix" TC_LIB_DIR="$prefix/lib/tc" >/dev/null
-check "make uninstall removes tcctl, objects, plugin, man pages and completion" expect_eq left \
+check "make uninstall removes tcctl, objects, plugin, man pages, completion and units" expect_eq left \
 	"$(find "$prefix" -type f | sed "s|^$prefix/||" | sort | xargs)" ""
 exit "$ret"

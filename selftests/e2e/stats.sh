@@ -151,7 +151,7 @@ expect_error "stats reset hook xdp: reset takes no hook" 2 \
 	"tcctl: unexpected argument \"hook\" (see 'tcctl help')" \
 	"$B" "$TCCTL" -n "$B" stats reset hook xdp
 expect_error "stats frob: usage error" 2 \
-	"tcctl: stats: expected show or reset, not frob (see 'tcctl help')" \
+	"tcctl: stats: expected show, ports, flows, reset or prometheus, not frob (see 'tcctl help')" \
 	"$B" "$TCCTL" -n "$B" stats frob
 
 "$TCCTL" -n "$B" detach dev v1 ingress
