@@ -19,6 +19,14 @@ if ! selftests/kernel/setup.sh; then
 	exit 1
 fi
 
+# tools the tests fetch from Debian's archive are fetched here, on the host:
+# the guest has no network
+if ! selftests/tools/promtool.sh >/dev/null; then
+	tally_result 1 "promtool (from Debian's prometheus package) is ready for the guest"
+	tally_print
+	exit 1
+fi
+
 echo "# selftests/kernel/vmrun-test.sh"
 tally_run selftests/kernel/vmrun-test.sh
 
