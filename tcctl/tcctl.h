@@ -98,5 +98,7 @@ int cmd_stats(struct tcctl *t, struct args *a);
 int cmd_map(struct tcctl *t, struct args *a);
 int cmd_lb(struct tcctl *t, struct args *a);
 int cmd_redir(struct tcctl *t, struct args *a);
+int cmd_events(struct tcctl *t, struct args *a);
+int cmd_monitor(struct tcctl *t, struct args *a);
 
 #endif /* TCCTL_TCCTL_H */
