@@ -251,6 +251,8 @@ static int run(struct monitor *m, struct ring_buffer *rb, int sfd)
 		}
 		if (pfd[2].revents & (POLLERR | POLLHUP))
 			return 0;
+		if (pfd[2].revents & POLLNVAL)
+			pfd[2].fd = -1; /* no stdout at all: the first line's write will say */
 		if (pfd[1].revents)
 			break;
 		if (pfd[0].revents) {
