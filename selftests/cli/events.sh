@@ -163,5 +163,34 @@ took=$((($(date +%s%N) - start) / 1000000))
 check "no stdout at all, nothing to show: exit 0 after the duration ($took ms)" \
 	expect_eq rc "$rc/$((took >= 200 && took < 1000))" 0/1
 
+# --- bash completion (the harness of completion.sh) ---------------------------------------------
+# shellcheck source=/dev/null
+source /usr/share/bash-completion/bash_completion || exit 1
+# shellcheck source=tcctl/bash-completion/tcctl
+source "$TOP/tcctl/bash-completion/tcctl" || exit 1
+comp() {
+	local line="$T ${1#tcctl }"
+	COMP_LINE=$line
+	COMP_POINT=${#line}
+	read -ra COMP_WORDS <<<"$line"
+	[[ $line == *' ' ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMPREPLY=()
+	_tcctl tcctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf '%s\n' "${COMPREPLY[@]}" | sort | xargs
+}
+expect_comp() {
+	check "complete '$1'" expect_eq offered "$(comp "$1")" "$2"
+}
+expect_comp "tcctl events " "help set show"
+expect_comp "tcctl events set " "budget drops help sample"
+expect_comp "tcctl events set sample " "off"
+expect_comp "tcctl events set drops " "off on"
+expect_comp "tcctl events set drops on " "budget sample"
+expect_comp "tcctl monitor " "count dev duration help kind"
+expect_comp "tcctl monitor kind " "drop sample"
+expect_comp "tcctl monitor kind drop count 3 " "dev duration"
+expect_comp "tcctl monitor duration " ""
+
 check "help lists events and monitor" expect_eq help \
 	"$("$T" help | grep -c '^  tcctl \(events\|monitor\) ')" 3
