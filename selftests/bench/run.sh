@@ -3,15 +3,16 @@
 # make bench: checks the tools, builds the bench's helpers into build/bench/
 # (the packet tool, the empty programs that set the floor and the drop-only
 # ones), then runs bench.sh, fw_rules.sh (fw's rules and sets) and attach.sh
-# (attaching in bulk) and steer.sh (redir and lb against a direct
-# connection and iptables), each in a private mount namespace (selftests/sandbox.sh) with its own bpffs and
+# (attaching in bulk), steer.sh (redir and lb against a direct
+# connection and iptables) and events.sh (tcctl monitor under a flood, beside
+# tcpdump), each in a private mount namespace (selftests/sandbox.sh) with its own bpffs and
 # /run/netns. Benchmarks print figures and ratios; they never fail on a
 # figure, only when they cannot measure at all.
 # Usage: selftests/bench/run.sh   (as root, from anywhere)
 # Knobs, all optional: BENCH_SECTIONS="cost drop tcp rules fwcost fwdrop
-# fwload attach steer" (a subset runs alone: "fwcost fwdrop fwload" is
-# fw_rules.sh's part, "attach" attach.sh's, "steer" steer.sh's, whose knobs
-# are at its top), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
+# fwload attach steer events" (a subset runs alone: "fwcost fwdrop fwload" is
+# fw_rules.sh's part, "attach" attach.sh's, "steer" steer.sh's, "events"
+# events.sh's, whose knobs are at their top), BENCH_REPEAT (test-run repeats, 2000000), BENCH_SECONDS (per drop
 # case and round, 1.5), BENCH_ROUNDS (3), BENCH_TCP_SECONDS (2),
 # BENCH_TCP_ROUNDS (2), BENCH_CPU (the sender's core, 0); for fw_rules.sh
 # BENCH_FW_REPEAT (1000000), BENCH_FW_RUNS (5), BENCH_FW_LOAD_ROUNDS (3),
@@ -33,7 +34,7 @@ tools=(
 	ip:iproute2 tc:iproute2 bpftool:bpftool xdp-filter:xdp-tools
 	iptables:iptables iptables-restore:iptables nft:nftables iperf3:iperf3
 	nsenter:util-linux unshare:util-linux taskset:util-linux setpriv:util-linux
-	gcc:gcc clang:clang python3:python3 make:make
+	gcc:gcc clang:clang python3:python3 make:make tcpdump:tcpdump
 )
 for t in "${tools[@]}"; do
 	command -v "${t%%:*}" >/dev/null || die "missing ${t%%:*} (Debian package ${t#*:})"
@@ -59,14 +60,15 @@ for prog in pass drop; do
 done
 
 # bench.sh's sections and fw_rules.sh's, each script in a sandbox of its own
-base=() fw=() attach=() steer=()
-for section in ${BENCH_SECTIONS:-cost drop tcp rules fwcost fwdrop fwload attach steer}; do
+base=() fw=() attach=() steer=() events=()
+for section in ${BENCH_SECTIONS:-cost drop tcp rules fwcost fwdrop fwload attach steer events}; do
 	case $section in
 	cost | drop | tcp | rules) base+=("$section") ;;
 	fwcost | fwdrop | fwload) fw+=("$section") ;;
 	attach) attach+=("$section") ;;
 	steer) steer+=("$section") ;;
-	*) die "unknown section $section (BENCH_SECTIONS: cost drop tcp rules fwcost fwdrop fwload attach steer)" ;;
+	events) events+=("$section") ;;
+	*) die "unknown section $section (BENCH_SECTIONS: cost drop tcp rules fwcost fwdrop fwload attach steer events)" ;;
 	esac
 done
 : >"$out/results.txt" || die "cannot write $out/results.txt"
@@ -85,5 +87,9 @@ if [ "${#attach[@]}" -gt 0 ]; then
 fi
 if [ "${#steer[@]}" -gt 0 ]; then
 	selftests/sandbox.sh "$top/selftests/bench/steer.sh" || status=$?
+	[ "$status" -ge 128 ] && exit "$status"
+fi
+if [ "${#events[@]}" -gt 0 ]; then
+	selftests/sandbox.sh "$top/selftests/bench/events.sh" || status=$?
 fi
 exit "$status"
