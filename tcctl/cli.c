@@ -76,6 +76,12 @@ static const struct subcommand redir_subs[] = {
 	{ NULL },
 };
 
+static const struct subcommand events_subs[] = {
+	{ "show", "  tcctl events show\n" },
+	{ "set", "  tcctl events set [ sample { N | off } ] [ drops { on | off } ] [ budget N ]\n" },
+	{ NULL },
+};
+
 const struct command tcctl_commands[] = {
 	{ "qdisc", cmd_qdisc, "  tcctl qdisc { add | del | show } dev DEV\n", NULL },
 	{ "attach", cmd_attach,
@@ -95,6 +101,9 @@ const struct command tcctl_commands[] = {
 	{ "map", cmd_map, NULL, map_subs },
 	{ "redir", cmd_redir, NULL, redir_subs },
 	{ "lb", cmd_lb, NULL, lb_subs },
+	{ "events", cmd_events, NULL, events_subs },
+	{ "monitor", cmd_monitor,
+	  "  tcctl monitor [ dev DEV ] [ kind { sample | drop } ] [ count N ] [ duration SECS ]\n", NULL },
 	{ "run", cmd_run,
 	  "  tcctl run OBJECT { xdp | ingress | egress } [ dev DEV ] [ from { live | empty } ]\n"
 	  "            [ config FILE ] [ -j ] PACKET\n", NULL },

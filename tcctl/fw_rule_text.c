@@ -37,14 +37,19 @@ static const struct icmp_name {
 	{ IPPROTO_ICMPV6, 137, "redirect" },
 };
 
+const char *icmp_name(uint8_t proto, uint8_t type)
+{
+	for (size_t i = 0; i < sizeof(icmp_names) / sizeof(icmp_names[0]); i++)
+		if (icmp_names[i].proto == proto && icmp_names[i].type == type)
+			return icmp_names[i].name;
+	return NULL;
+}
+
 static const char *icmp_type_name(const struct fw_rule *r)
 {
 	if (!(r->match & FW_M_PROTO))
 		return NULL;
-	for (size_t i = 0; i < sizeof(icmp_names) / sizeof(icmp_names[0]); i++)
-		if (icmp_names[i].proto == r->proto && icmp_names[i].type == r->icmp_type)
-			return icmp_names[i].name;
-	return NULL;
+	return icmp_name(r->proto, r->icmp_type);
 }
 
 static bool number_ok(const char *s, unsigned long long max, unsigned long long *v)

@@ -22,6 +22,9 @@ void fw_rule_format(const struct fw_rule *r, const struct fw_config *c, char *bu
 /* the rule's fields, for -j */
 json_t *fw_rule_json(const struct fw_rule *r, const struct fw_config *c);
 
+/* an ICMP (proto 1) or ICMPv6 (58) type's name as rules write it, or NULL */
+const char *icmp_name(uint8_t proto, uint8_t type);
+
 /* an optional "table N" (table 0 by default) */
 int fw_arg_table(struct args *a, uint32_t *table);
 

@@ -101,5 +101,7 @@ int cmd_lb(struct tcctl *t, struct args *a);
 int cmd_redir(struct tcctl *t, struct args *a);
 int cmd_run(struct tcctl *t, struct args *a);
 int cmd_replay(struct tcctl *t, struct args *a);
+int cmd_events(struct tcctl *t, struct args *a);
+int cmd_monitor(struct tcctl *t, struct args *a);
 
 #endif /* TCCTL_TCCTL_H */

@@ -36,7 +36,7 @@ tools=(
 	ip:iproute2 tc:iproute2 bpftool:bpftool xdp-filter:xdp-tools
 	iptables:iptables iptables-restore:iptables nft:nftables iperf3:iperf3
 	nsenter:util-linux unshare:util-linux taskset:util-linux setpriv:util-linux
-	gcc:gcc clang:clang python3:python3 make:make
+	gcc:gcc clang:clang python3:python3 make:make tcpdump:tcpdump
 )
 for t in "${tools[@]}"; do
 	command -v "${t%%:*}" >/dev/null || die "missing ${t%%:*} (Debian package ${t#*:})"

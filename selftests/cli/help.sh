@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 
 T=$TCCTL
 # in tcctl_commands[] order (tcctl/cli.c), which the global usage follows
-commands=(qdisc attach detach status pin unpin pins fw stats top map redir lb run replay feature help)
+commands=(qdisc attach detach status pin unpin pins fw stats top map redir lb events monitor run replay feature help)
 # the commands with subcommands, each with its subcommands in table order
 declare -A subs=(
 	[pins]="show prune"
@@ -17,6 +17,7 @@ declare -A subs=(
 	[map]="show dump lookup update delete"
 	[lb]="service backend show flush"
 	[redir]="add delete show flush"
+	[events]="show set"
 )
 
 all=$("$T" help 2>/dev/null)

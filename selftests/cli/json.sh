@@ -71,6 +71,32 @@ with open(sys.argv[1], "wb") as f:
         f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)) + fr)
 PYEOF
 
+# monitor prints JSON lines, one document per event: events of every shape,
+# from crafted frames (a VLAN tag, a first fragment, a SYN fw's rule drops) and
+# a ping, taken while fw and stats (sample 1) see them on v1
+"$T" events set sample 1 drops on || exit 1
+"$T" -n "$B" -j monitor duration 2 >"$TOP/build/json-monitor.$$" 2>/dev/null &
+mon=$!
+sleep 0.5
+in_ns "$A" python3 -c 'import socket, struct, sys
+dmac = bytes.fromhex(sys.argv[1].replace(":", ""))
+def ip(proto, l4, frag=0):
+    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, frag, 64, proto, 0,
+                       socket.inet_aton("10.11.0.1"), socket.inet_aton("10.11.0.2")) + l4
+udp = struct.pack("!HHHH", 4000, 53, 16, 0) + b"x" * 8
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+s.bind(("v0", 0))
+eth = dmac + b"\x02\0\0\0\0\x01"
+s.send(eth + b"\x81\x00\x00\x05\x08\x00" + ip(17, udp))
+s.send(eth + b"\x08\x00" + ip(17, udp, 0x2000))
+s.send(eth + b"\x08\x00" + ip(6, struct.pack("!HHIIBBHHH", 1500, 22, 1, 0, 0x50, 2, 65535, 0, 0)))' \
+	"$(ip -n "$B" -j link show v1 | jq -r '.[0].address')"
+ping_count "$A" 10.11.0.2 1 >/dev/null
+wait "$mon"
+json_lines=$(cat "$TOP/build/json-monitor.$$")
+rm -f "$TOP/build/json-monitor.$$"
+"$T" events set sample off drops off
+
 # the command each section documents, as run here; " ; " separates the
 # commands of a section whose fields no one document has all of (each must
 # have the required fields, and every optional one must show in one of them)
@@ -94,6 +120,8 @@ declare -A commands=(
 	[lb show]="lb show"
 	[run]="-n $B run fw ingress dev v1 proto tcp src 10.11.0.1 dst 10.11.0.2 sport 1500 dport 22 ; -n $B run fw ingress dev v1 proto icmpv6 src fd00::1 dst fd00::2 ; run lb ingress proto tcp src 10.0.0.1 dst 10.0.100.1 dport 80"
 	[replay]="-n $B replay fw ingress dev v1 verbose write $PCAP_OUT $PCAP ; replay fw xdp $PCAP"
+	[events show]="events show"
+	[monitor]="-n $B monitor duration 2"
 )
 # rows only a kernel with tcx can show (besides those under .tcx)
 tcx_rows=" .links[].direction "
@@ -156,7 +184,14 @@ mapfile -t sections < <(sed -n 's/^## //p' "$DOC" | grep -vx Conventions)
 for s in "${sections[@]}"; do
 	check "json.md's section \"$s\" has a command in json.sh" test -n "${commands[$s]:-}" || continue
 	docs=
-	while read -r -d';' line; do
+	if [ "$s" == monitor ]; then
+		# JSON lines: each line one document
+		check "monitor -j: one document per line" expect_eq "documents/lines" \
+			"$(jq -s length <<<"$json_lines")/$(wc -l <<<"$json_lines")" \
+			"$(wc -l <<<"$json_lines")/$(wc -l <<<"$json_lines")"
+		docs=$json_lines$'\n'
+	fi
+	[ "$s" == monitor ] || while read -r -d';' line; do
 		read -ra cmd <<<"$line"
 		json=${taken[$s]:-$("$T" -j "${cmd[@]}")}
 		check "tcctl -j ${cmd[*]}: one document, on one line" \
