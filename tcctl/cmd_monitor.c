@@ -221,7 +221,9 @@ static int stdout_error(int ret)
 /*
  * Waits on the ring, on SIGINT/SIGTERM (a signalfd: no race between a flag
  * and the wait) and on stdout's reader going away (POLLERR on a pipe), so
- * | head ends the monitor at once, not at the next event.
+ * | head ends the monitor at once, not at the next event. The programs wake
+ * the reader only once the ring has filled some (abi/events.h): the ring is
+ * read at least every EVENTS_READER_POLL_MS whether woken or not.
  */
 static int run(struct monitor *m, struct ring_buffer *rb, int sfd)
 {
@@ -234,14 +236,15 @@ static int run(struct monitor *m, struct ring_buffer *rb, int sfd)
 	int ret;
 
 	for (;;) {
-		int timeout = -1;
+		int timeout = EVENTS_READER_POLL_MS;
 
 		if (deadline) {
 			__u64 now = clock_ns(CLOCK_MONOTONIC);
 
 			if (now >= deadline)
 				break;
-			timeout = (deadline - now + 999999) / 1000000;
+			if ((deadline - now + 999999) / 1000000 < (__u64)timeout)
+				timeout = (deadline - now + 999999) / 1000000;
 		}
 		if (poll(pfd, 3, timeout) < 0) {
 			if (errno == EINTR)
@@ -255,7 +258,7 @@ static int run(struct monitor *m, struct ring_buffer *rb, int sfd)
 			pfd[2].fd = -1; /* no stdout at all: the first line's write will say */
 		if (pfd[1].revents)
 			break;
-		if (pfd[0].revents) {
+		{ /* woken, or the poll interval is up */
 			ret = ring_buffer__consume(rb);
 			if (m->write_err)
 				return stdout_error(m->write_err);

@@ -196,6 +196,14 @@ static __always_inline struct event *events_reserve(const struct events_config *
 	return e;
 }
 
+/* the record goes in; the reader is woken only once enough has piled up (abi/events.h) */
+static __always_inline void events_submit(struct event *e)
+{
+	__u64 queued = bpf_ringbuf_query(&events_ring, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, queued >= EVENTS_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
 /* stats: 1 packet in sample_every, chosen at random */
 static __always_inline void events_sample(const struct pkt *p, const struct l3 *l3, int parsed)
 {
@@ -216,7 +224,7 @@ static __always_inline void events_sample(const struct pkt *p, const struct l3 *
 	event_fill(e, p, l3, parsed, now);
 	e->kind = EVENT_SAMPLE;
 	e->object = EVENT_OBJ_STATS;
-	bpf_ringbuf_submit(e, 0);
+	events_submit(e);
 }
 
 /* fw: a packet it drops, and why */
@@ -239,7 +247,7 @@ static __always_inline void events_drop(const struct pkt *p, const struct l3 *l3
 	e->reason = reason;
 	e->table = table;
 	e->rule = rule;
-	bpf_ringbuf_submit(e, 0);
+	events_submit(e);
 }
 
 #endif /* TCCTL_LIB_EVENTS_H */
