@@ -85,7 +85,7 @@ tcpdump_step() {
 }
 
 echo
-echo "11. Events: tcctl monitor under a UDP flood dropped by fw (tc ingress, veth, sender on core $CPU,"
+echo "13. Events: tcctl monitor under a UDP flood dropped by fw (tc ingress, veth, sender on core $CPU,"
 echo "   reader on core $OTHER_CPU); the budget sets the events/s offered to the ring; $E_SECS s per step;"
 echo "   shown/s and lost% from monitor's summary (a flood crosses two of the budget's seconds,"
 echo "   so a low budget lets through up to twice its figure)"

@@ -109,7 +109,7 @@ done
 rs=$(median "${r[@]}")
 ds=$(median "${d[@]}")
 echo
-echo "11. tcctl replay: $R_PACKETS packets through fw at XDP (from empty, 13 rules and a set),"
+echo "14. tcctl replay: $R_PACKETS packets through fw at XDP (from empty, 13 rules and a set),"
 echo "   one BPF_PROG_TEST_RUN per packet; beside it tcpdump -r FILE -w /dev/null 'not icmp'"
 echo "   over the same pcap; medians of $R_ROUNDS rounds"
 echo
