@@ -95,55 +95,53 @@ static int rate_cmp(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row; /* key order: rows are sorted */
 }
 
-/* the rows that moved, busiest first */
-static struct rate *rates_proto(const struct top_read *prev, const struct top_read *cur, size_t *n)
+/* row i of a table as a rate: its counts since the previous read */
+typedef struct rate (*rate_at_fn)(const struct top_read *prev, const struct top_read *cur,
+				  size_t i);
+
+static struct rate rate_of(const void *row, unsigned long long packets,
+			   unsigned long long bytes, const unsigned long long *prev_packets,
+			   const unsigned long long *prev_bytes)
 {
-	struct rate *r = calloc(cur->proto.n + 1, sizeof(*r));
-
-	*n = 0;
-	for (size_t i = 0; r && i < cur->proto.n; i++) {
-		const struct stats_proto_row *c = &cur->proto.proto[i];
-		const struct stats_proto_row *p = stats_find_proto(&prev->proto, &c->key);
-		struct rate x = {c, delta(c->sum.packets, p ? &p->sum.packets : NULL),
-				 delta(c->sum.bytes, p ? &p->sum.bytes : NULL)};
-
-		if (x.packets)
-			r[(*n)++] = x;
-	}
-	if (r)
-		qsort(r, *n, sizeof(*r), rate_cmp);
-	return r;
+	return (struct rate){ row, delta(packets, prev_packets), delta(bytes, prev_bytes) };
 }
 
-static struct rate *rates_ports(const struct top_read *prev, const struct top_read *cur, size_t *n)
+static struct rate proto_at(const struct top_read *prev, const struct top_read *cur, size_t i)
 {
-	struct rate *r = calloc(cur->ports.n + 1, sizeof(*r));
+	const struct stats_proto_row *c = &cur->proto.proto[i];
+	const struct stats_proto_row *p = stats_find_proto(&prev->proto, &c->key);
 
-	*n = 0;
-	for (size_t i = 0; r && i < cur->ports.n; i++) {
-		const struct stats_port_row *c = &cur->ports.ports[i];
-		const struct stats_port_row *p = stats_find_port(&prev->ports, &c->key);
-		struct rate x = {c, delta(c->sum.packets, p ? &p->sum.packets : NULL),
-				 delta(c->sum.bytes, p ? &p->sum.bytes : NULL)};
-
-		if (x.packets)
-			r[(*n)++] = x;
-	}
-	if (r)
-		qsort(r, *n, sizeof(*r), rate_cmp);
-	return r;
+	return rate_of(c, c->sum.packets, c->sum.bytes, p ? &p->sum.packets : NULL,
+		       p ? &p->sum.bytes : NULL);
 }
 
-static struct rate *rates_flows(const struct top_read *prev, const struct top_read *cur, size_t *n)
+static struct rate port_at(const struct top_read *prev, const struct top_read *cur, size_t i)
 {
-	struct rate *r = calloc(cur->flows.n + 1, sizeof(*r));
+	const struct stats_port_row *c = &cur->ports.ports[i];
+	const struct stats_port_row *p = stats_find_port(&prev->ports, &c->key);
+
+	return rate_of(c, c->sum.packets, c->sum.bytes, p ? &p->sum.packets : NULL,
+		       p ? &p->sum.bytes : NULL);
+}
+
+static struct rate flow_at(const struct top_read *prev, const struct top_read *cur, size_t i)
+{
+	const struct stats_flow_row *c = &cur->flows.flows[i];
+	const struct stats_flow_row *p = stats_find_flow(&prev->flows, &c->key);
+
+	return rate_of(c, c->val.packets, c->val.bytes, p ? &p->val.packets : NULL,
+		       p ? &p->val.bytes : NULL);
+}
+
+/* the rows of a table that moved, busiest first */
+static struct rate *rates(const struct top_read *prev, const struct top_read *cur, size_t rows,
+			  rate_at_fn at, size_t *n)
+{
+	struct rate *r = calloc(rows + 1, sizeof(*r));
 
 	*n = 0;
-	for (size_t i = 0; r && i < cur->flows.n; i++) {
-		const struct stats_flow_row *c = &cur->flows.flows[i];
-		const struct stats_flow_row *p = stats_find_flow(&prev->flows, &c->key);
-		struct rate x = {c, delta(c->val.packets, p ? &p->val.packets : NULL),
-				 delta(c->val.bytes, p ? &p->val.bytes : NULL)};
+	for (size_t i = 0; r && i < rows; i++) {
+		struct rate x = at(prev, cur, i);
 
 		if (x.packets)
 			r[(*n)++] = x;
@@ -346,9 +344,9 @@ static int frame_build(struct frame *f, const struct top_read *prev, const struc
 	/* header 3 lines, 3 sections of a blank and a title: the rest shared out */
 	if (rows)
 		v.rows = rows > 3 + 6 + 3 ? (rows - 3 - 6 - 1) / 3 : 1;
-	rp = rates_proto(prev, cur, &np);
-	rs = rates_ports(prev, cur, &ns);
-	rf = rates_flows(prev, cur, &nf);
+	rp = rates(prev, cur, cur->proto.n, proto_at, &np);
+	rs = rates(prev, cur, cur->ports.n, port_at, &ns);
+	rf = rates(prev, cur, cur->flows.n, flow_at, &nf);
 	if (!rp || !rs || !rf) {
 		err("out of memory");
 		ret = -ENOMEM;
