@@ -45,9 +45,9 @@ check "map show: every fw map, with its BTF types" expect_eq show \
 	"$("$T" -j map show | jq -r '.[] | select(.name == "fw_set4" or .name == "fw_counters") | "\(.name) \(.type) \(.key_size) \(.value_size) \(.btf_key) \(.btf_value)"')" \
 	"fw_counters percpu_array 4 16 __u32 struct fw_counter
 fw_set4 lpm_trie 12 8 struct fw_set4_key struct fw_set_elem"
-# fw.o's maps: its own and, as a program that can be chained at XDP, the chain's
-fw_maps=$(sed -n 's/^#define \(FW\|CHAIN\)_MAP_[A-Z0-9_]*[[:space:]]*"\([a-z0-9_]*\)"$/\2/p' \
-	"$TOP"/objects/abi/{fw,fw_rules,chain}.h | sort)
+# fw.o's maps: its own, the chain's (it can be chained at XDP) and the events'
+fw_maps=$(sed -n 's/^#define \(FW\|CHAIN\|EVENTS\)_MAP_[A-Z0-9_]*[[:space:]]*"\([a-z0-9_]*\)"$/\2/p' \
+	"$TOP"/objects/abi/{fw,fw_rules,chain,events}.h | sort)
 check "map show: fw.o's $(wc -l <<<"$fw_maps") maps pinned, those the headers name" \
 	expect_eq maps "$("$T" -j map show | jq -r '.[].name' | sort)" "$fw_maps"
 check "map show MAP: one line" expect_eq line \
