@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -43,18 +42,9 @@ static int *fd_of(struct events_maps *m, const struct events_pin *p)
 	return (int *)((char *)m + p->offset);
 }
 
-static bool pinned(const char *name)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
-	return !lstat(path, &st);
-}
-
 bool events_pinned(void)
 {
-	return bpffs_mounted() && pinned(EVENTS_MAP_CONFIG);
+	return bpffs_mounted() && pin_exists(EVENTS_MAP_CONFIG);
 }
 
 static bool is_events_map(const char *name)
@@ -90,7 +80,7 @@ static int pin_missing(void)
 	int ret;
 
 	for (size_t i = 0; i < PINS; i++)
-		all = all && pinned(pins[i].name);
+		all = all && pin_exists(pins[i].name);
 	if (all)
 		return 0;
 	ret = pin_dir_prepare();
@@ -138,7 +128,7 @@ int events_maps_open(struct events_maps *m, bool create)
 	for (size_t i = 0; i < PINS; i++) {
 		int fd;
 
-		if (!pinned(pins[i].name)) {
+		if (!pin_exists(pins[i].name)) {
 			snprintf(path, sizeof(path), "%s/%s", pin_dir(), pins[i].name);
 			err("%s does not exist: attach fw or stats, or configure events (tcctl events set)",
 			    path);

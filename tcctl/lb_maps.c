@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include "tcctl.h"
 #include "lb_store.h"
@@ -40,15 +39,6 @@ static int *fd_of(struct lb_maps *m, const struct lb_pin *p)
 	return (int *)((char *)m + p->offset);
 }
 
-static bool pinned(const char *name)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
-	return !lstat(path, &st);
-}
-
 /* lb's maps that are not pinned yet, from lb.o; those that are stay as they are */
 static int pin_missing(void)
 {
@@ -59,7 +49,7 @@ static int pin_missing(void)
 	int ret;
 
 	for (int i = 0; o && i < OBJ_MAX_MAPS && o->maps[i]; i++)
-		all = all && pinned(o->maps[i]);
+		all = all && pin_exists(o->maps[i]);
 	if (!o || all)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", object_dir(), o->file);
@@ -72,7 +62,7 @@ static int pin_missing(void)
 
 bool lb_pinned(void)
 {
-	return bpffs_mounted() && pinned(LB_MAP_SERVICES);
+	return bpffs_mounted() && pin_exists(LB_MAP_SERVICES);
 }
 
 int lb_maps_open(struct lb_maps *m, bool create)

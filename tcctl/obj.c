@@ -195,6 +195,14 @@ static bool path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+bool pin_exists(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
+	return path_exists(path);
+}
+
 /* the chain roles are constants the verifier sees: set them in .rodata before load */
 static int set_chain_role(const struct bpf_object *obj, const char *path,
 			  const struct load_opts *lo)

@@ -61,6 +61,8 @@ bool bpf_fd_is(int fd, const char *kind);
 int bpffs_check(void);
 int pin_dir_prepare(void);
 int link_dir_prepare(void);
+/* whether pin_dir() has a pin of that name (of any kind) */
+bool pin_exists(const char *name);
 int pinned_map_open(const char *name);
 /* refuses a pinned map whose layout is not the one this tcctl was built for */
 int pinned_map_open_checked(const char *name, uint32_t key_size, uint32_t value_size,

@@ -286,7 +286,7 @@ static int fw_collect(struct fw_read *r)
 		return -ENOMEM;
 	}
 	ret = fw_proto_collect(r, percpu, ncpus);
-	if (!ret && stats_pinned(FW_MAP_RCOUNT))
+	if (!ret && pin_exists(FW_MAP_RCOUNT))
 		ret = fw_rules_collect(r, percpu, ncpus);
 	free(percpu);
 	return ret;
@@ -394,7 +394,7 @@ static void pinned_print(FILE *f, bool stats, bool events, bool fw)
 
 int stats_prometheus(struct args *a)
 {
-	bool has_stats = stats_pinned(STATS_MAP_PROTO), has_fw = stats_pinned(FW_MAP_COUNTERS);
+	bool has_stats = pin_exists(STATS_MAP_PROTO), has_fw = pin_exists(FW_MAP_COUNTERS);
 	struct events_counter ev[EVENT_KINDS];
 	struct stats_read s = {};
 	struct fw_read fw = {};

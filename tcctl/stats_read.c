@@ -363,17 +363,9 @@ int stats_read_overflow(struct stats_counter out[STATS_OVERFLOW_ENTRIES])
 
 int stats_read_events(struct events_counter out[EVENT_KINDS])
 {
-	if (!stats_pinned(EVENTS_MAP_COUNT))
+	if (!pin_exists(EVENTS_MAP_COUNT))
 		return -ENOENT;
 	return percpu_array_sum(EVENTS_MAP_COUNT, sizeof(*out), EVENT_KINDS, out, events_add);
-}
-
-bool stats_pinned(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", pin_dir(), name);
-	return access(path, F_OK) == 0;
 }
 
 /* rows begin with their key: the key comparison serves bsearch on rows too */

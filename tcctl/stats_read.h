@@ -80,9 +80,6 @@ const struct stats_port_row *stats_find_port(const struct stats_table *t,
 const struct stats_flow_row *stats_find_flow(const struct stats_table *t,
 					     const struct stats_flow_key *k);
 
-/* whether NAME is pinned in pin_dir(), to tell an optional map's absence from an error */
-bool stats_pinned(const char *name);
-
 /* every map stats reset changes is pinned with this tcctl's layout (prints why not) */
 int stats_maps_check(void);
 /* the keys of one map that the filter selects, deleted: for stats reset */
